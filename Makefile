@@ -1,0 +1,38 @@
+# Rumah Kemasan. `make run` sets everything up and serves on http://127.0.0.1:8000 ;
+# `make test` runs the whole suite (SQLite, then PostgreSQL).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-12)
+
+.PHONY: run test install migrate seed worker beat messages clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt -r requirements-dev.txt
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py seed_demo
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:8000
+
+test: install
+	PY=$(PY) scripts/test.sh
+
+# With CELERY_BROKER_URL set (redis://127.0.0.1:6379/0), run the worker and, in one place only, beat.
+worker: install
+	$(VENV)/bin/celery -A rumah_kemasan worker --loglevel=INFO
+
+beat: install
+	$(VENV)/bin/celery -A rumah_kemasan beat --loglevel=INFO
+
+# Update the catalogues after changing strings (needs gettext's msgfmt), then translate and compile.
+messages: install
+	DJANGO_DEBUG=true $(PY) manage.py makemessages -l id -l en --no-location --ignore=.venv --ignore=staticfiles
+	DJANGO_DEBUG=true $(PY) scripts/compile_messages.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 .test-db.sqlite3 media staticfiles

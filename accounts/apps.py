@@ -1,0 +1,28 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = _("Accounts and businesses")
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(sync_role_permissions, dispatch_uid="accounts.sync_role_permissions")
+
+
+def sync_role_permissions(sender, **kwargs):
+    """Admins manage everything of the project's apps in the Django admin; heads of office may view it."""
+    from django.contrib.auth.models import Group, Permission
+
+    from accounts.roles import Role
+
+    app_labels = ["accounts", "products", "bookings"]
+    perms = Permission.objects.filter(content_type__app_label__in=app_labels)
+    admin = Group.objects.filter(name=Role.ADMIN).first()
+    manager = Group.objects.filter(name=Role.MANAGER).first()
+    if admin:
+        admin.permissions.add(*perms)
+    if manager:
+        manager.permissions.add(*perms.filter(codename__startswith="view_"))

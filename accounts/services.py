@@ -1,0 +1,67 @@
+"""Writes for users, businesses and legality documents."""
+from __future__ import annotations
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Business, LegalityDocument, User
+from accounts.roles import Role
+from core.uploads import CleanFile
+
+CONSENT_VERSION = "2026-11"
+
+
+def user_register(*, username: str, name: str, phone: str, email: str, password: str) -> User:
+    """Create an owner account, recording consent to the processing of personal data (UU 27/2022)."""
+    with transaction.atomic():
+        user = User(username=username, name=name, phone=phone, email=email)
+        user.consent_at = timezone.now()
+        user.consent_version = CONSENT_VERSION
+        user.set_password(password)
+        user.save()
+        user.groups.add(Group.objects.get(name=Role.OWNER))
+    return user
+
+
+def user_set_role(*, user: User, role: str) -> None:
+    user.groups.add(Group.objects.get(name=role))
+    if role == Role.ADMIN and not user.is_staff:
+        user.is_staff = True  # Django admin access
+        user.save(update_fields=["is_staff"])
+    user.__dict__.pop("roles", None)
+
+
+def business_save(*, business: Business, owner: User | None = None) -> Business:
+    """Create (with ``owner``) or update a business from a validated form instance."""
+    if owner is not None:
+        business.owner = owner
+    business.full_clean()
+    business.save()
+    return business
+
+
+def document_add(
+    *, business: Business, product=None, kind: str, number: str, is_pending: bool,
+    issued_on=None, expires_on=None, scan: CleanFile | None = None,
+) -> LegalityDocument:
+    document = LegalityDocument(
+        business=business,
+        product=product,
+        kind=kind,
+        number=number,
+        is_pending=is_pending,
+        issued_on=issued_on,
+        expires_on=expires_on,
+    )
+    if scan is not None:
+        document.scan = scan.content
+    document.save()
+    return document
+
+
+def document_delete(*, document: LegalityDocument) -> None:
+    scan = document.scan
+    document.delete()
+    if scan:
+        transaction.on_commit(lambda: scan.storage.delete(scan.name))

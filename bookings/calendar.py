@@ -1,0 +1,23 @@
+"""Working days: Monday to Friday, minus the public holidays kept as data (bookings.Holiday)."""
+import datetime
+
+
+def holidays_from(start: datetime.date) -> frozenset[datetime.date]:
+    from bookings.models import Holiday
+
+    return frozenset(Holiday.objects.filter(date__gte=start).values_list("date", flat=True))
+
+
+def is_working_day(day: datetime.date, holidays: frozenset[datetime.date]) -> bool:
+    return day.weekday() < 5 and day not in holidays
+
+
+def add_working_days(start: datetime.date, days: int, holidays: frozenset[datetime.date]) -> datetime.date:
+    """The date ``days`` working days after ``start`` (``start`` itself is not counted)."""
+    day = start
+    remaining = days
+    while remaining > 0:
+        day += datetime.timedelta(days=1)
+        if is_working_day(day, holidays):
+            remaining -= 1
+    return day

@@ -1,0 +1,30 @@
+"""Constructors of BookingEvent rows: the only code that writes the history."""
+from django.utils import timezone
+
+from bookings.models import Booking, BookingEvent
+
+
+def record(
+    booking: Booking, *, action: str, from_status: str, to_status: str, actor=None, note: str = "", data=None
+) -> BookingEvent:
+    return BookingEvent.objects.create(
+        booking=booking,
+        created_at=timezone.now(),
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        data=data or {},
+    )
+
+
+def submitted(booking: Booking, *, actor) -> BookingEvent:
+    return record(
+        booking,
+        action="submit",
+        from_status="",
+        to_status=booking.status,
+        actor=actor,
+        data={"quantity": booking.quantity, "estimated_cost": booking.estimated_cost},
+    )

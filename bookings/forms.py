@@ -1,0 +1,105 @@
+from crispy_forms.layout import HTML, Layout
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.forms import DATE_INPUT, submit_helper
+from bookings.models import Service
+from bookings.services import estimate_cost
+from core.forms import MultipleValidatedFileField
+
+
+class ProductChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class ServiceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class BookingForm(forms.Form):
+    product = ProductChoiceField(label=_("Business and product"), queryset=None, empty_label=_("— choose —"))
+    service = ServiceChoiceField(label=_("Service"), queryset=None, empty_label=_("— choose —"))
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=1_000_000, initial=1)
+    desired_date = forms.DateField(label=_("Desired date (optional)"), required=False, widget=DATE_INPUT)
+    notes = forms.CharField(
+        label=_("Notes for the designer (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Colours, text that must appear on the pack, how you sell the product…"),
+    )
+    reference_files = MultipleValidatedFileField(
+        label=_("Reference files (optional): logo, sketch, example"),
+        required=False,
+        max_files=settings.RK_MAX_REFERENCE_FILES,
+        help_text=_("Images or PDF, at most %(count)d files.") % {"count": settings.RK_MAX_REFERENCE_FILES},
+    )
+
+    def __init__(self, *args, products, services, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = products
+        # Group the owner's products by business, with one query for the choice list.
+        groups: dict[str, list] = {}
+        for product in products:
+            groups.setdefault(product.business.name, []).append((product.pk, product.name))
+        self.fields["product"].choices = [("", _("— choose —")), *groups.items()]
+        self.fields["service"].queryset = services
+        self.helper = submit_helper(_("Submit request"))
+        self.helper.layout = Layout(
+            "product",
+            "service",
+            "quantity",
+            HTML('<div class="form-text mb-3" id="cost-hint">{% load i18n %}{% trans "The cost estimate is shown before you confirm: tariff × quantity." %}</div>'),
+            "desired_date",
+            "notes",
+            "reference_files",
+        )
+
+    def clean_desired_date(self):
+        value = self.cleaned_data.get("desired_date")
+        if value and value < timezone.localdate():
+            raise forms.ValidationError(_("The desired date cannot be in the past."), code="past_date")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        service: Service | None = cleaned.get("service")
+        quantity = cleaned.get("quantity")
+        if service and quantity:
+            try:
+                cleaned["estimated_cost"] = estimate_cost(service=service, quantity=quantity)
+            except forms.ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["note"].label = label
+
+
+class TrackingForm(forms.Form):
+    code = forms.CharField(
+        label=_("Request code"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"placeholder": "RK-2026-00042", "autocapitalize": "characters"}),
+    )
+    last4 = forms.RegexField(
+        label=_("Last 4 digits of the WhatsApp number"),
+        regex=r"^\d{4}$",
+        max_length=4,
+        error_messages={"invalid": _("Enter exactly 4 digits.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "placeholder": "7890"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = submit_helper(_("Track"))

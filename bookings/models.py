@@ -1,0 +1,222 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.legality import DocumentKind
+from accounts.models import Business
+from bookings.workflow import Status, WorkflowKind
+from core.models import TimeStampedModel
+from products.models import Product
+
+
+class Service(models.Model):
+    """An entry of the service catalogue (layanan), edited by admins."""
+
+    class FeeMode(models.TextChoices):
+        FREE = "free", _("Free")
+        SUBSIDISED = "subsidised", _("Subsidised")
+        COST_RECOVERY = "cost_recovery", _("Cost recovery")
+
+    class Unit(models.TextChoices):
+        SESSION = "session", _("session")
+        DESIGN = "design", _("design")
+        PIECE = "piece", _("piece")
+        SHEET = "sheet", _("sheet")
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"))
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)
+    fee_mode = models.CharField(_("fee mode"), max_length=20, choices=FeeMode.choices)
+    tariff = models.PositiveIntegerField(_("tariff per unit (Rp)"), default=0)
+    minimum_order = models.PositiveIntegerField(_("minimum order"), default=1)
+    lead_time_days = models.PositiveSmallIntegerField(_("lead time (working days)"))
+    daily_capacity = models.PositiveIntegerField(_("daily capacity (units per working day)"))
+    free_revision_rounds = models.PositiveSmallIntegerField(_("free revision rounds"), default=2)
+    workflow = models.CharField(_("workflow"), max_length=20, choices=WorkflowKind.choices, default=WorkflowKind.FULL)
+    required_documents = models.JSONField(
+        _("required documents"),
+        default=list,
+        blank=True,
+        help_text=_(
+            'Groups of document kinds; each group needs one of its kinds, e.g. [["pirt", "md"], ["halal"]]. '
+            "Food permits and halal apply to food and beverage products only."
+        ),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        constraints = [
+            models.CheckConstraint(condition=Q(minimum_order__gte=1), name="service_minimum_order_positive"),
+            models.CheckConstraint(condition=Q(daily_capacity__gte=1), name="service_capacity_positive"),
+            models.CheckConstraint(
+                condition=Q(fee_mode="free", tariff=0) | ~Q(fee_mode="free"), name="service_free_has_no_tariff"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def required_groups(self) -> list[list[str]]:
+        return [[kind for kind in group if kind in DocumentKind.values] for group in self.required_documents or []]
+
+    def cost_for(self, quantity: int) -> int:
+        return 0 if self.fee_mode == self.FeeMode.FREE else self.tariff * quantity
+
+
+class Holiday(models.Model):
+    """A public holiday (hari libur nasional / cuti bersama): not a working day."""
+
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("public holiday")
+        verbose_name_plural = _("public holidays")
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+class BookingCounter(models.Model):
+    """The last booking number used in a year; bumped inside the submitting transaction."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("booking counter")
+        verbose_name_plural = _("booking counters")
+
+    def __str__(self):
+        return f"{self.year}: {self.last_number}"
+
+
+class Booking(TimeStampedModel):
+    """A request (permohonan) of one business for one service on one product."""
+
+    code = models.CharField(_("request code"), max_length=20, unique=True)
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    business = models.ForeignKey(
+        Business, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("business")
+    )
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("product"))
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("service"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by")
+    )
+    quantity = models.PositiveIntegerField(_("quantity"))
+    desired_date = models.DateField(_("desired date"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    unit_price = models.PositiveIntegerField(_("tariff per unit (Rp)"))
+    estimated_cost = models.PositiveBigIntegerField(_("estimated cost (Rp)"))
+    status = models.CharField(_("status"), max_length=25, choices=Status.choices, default=Status.SUBMITTED)
+    submitted_at = models.DateTimeField(_("submitted at"))
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    priority = models.SmallIntegerField(_("priority"), default=0)
+    queue_position = models.PositiveIntegerField(_("queue position"), null=True, blank=True)
+    estimated_start = models.DateField(_("estimated start"), null=True, blank=True)
+    estimated_finish = models.DateField(_("estimated completion"), null=True, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_bookings",
+        verbose_name=_("assigned to"),
+    )
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        indexes = [
+            models.Index(fields=["status", "service"], name="booking_status_service"),
+            models.Index(fields=["business", "-submitted_at"], name="booking_business_recent"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="booking_quantity_positive"),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    def get_absolute_url(self):
+        return reverse("bookings:detail", kwargs={"code": self.code})
+
+    @property
+    def is_closed(self) -> bool:
+        from bookings.workflow import TERMINAL
+
+        return self.status in TERMINAL
+
+
+class BookingEvent(models.Model):
+    """One step of a booking's history. Append-only: written by bookings.events, never changed."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events", verbose_name=_("booking"))
+    created_at = models.DateTimeField(_("time"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    action = models.CharField(_("action"), max_length=40)
+    from_status = models.CharField(_("from"), max_length=25, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=25, choices=Status.choices)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("booking event")
+        verbose_name_plural = _("booking events")
+        indexes = [models.Index(fields=["booking", "created_at"], name="event_booking_time")]
+
+    def __str__(self):
+        return f"{self.booking_id}: {self.from_status} → {self.to_status}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Booking events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Booking events are append-only.")
+
+
+def reference_upload_to(instance, filename):
+    return f"bookings/references/{filename}"
+
+
+class ReferenceFile(TimeStampedModel):
+    """A logo, sketch or example the owner attaches to a booking (image or PDF)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    booking = models.ForeignKey(
+        Booking, on_delete=models.CASCADE, related_name="reference_files", verbose_name=_("booking")
+    )
+    file = models.FileField(_("file"), upload_to=reference_upload_to)
+    original_name = models.CharField(_("original file name"), max_length=150)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("reference file")
+        verbose_name_plural = _("reference files")
+
+    def __str__(self):
+        return self.original_name

@@ -1,0 +1,262 @@
+"""The booking status workflow, as data. This module is the only place that knows it.
+
+A transition names the states it leaves from, the state it leads to, the roles that may fire it,
+what it needs (a note, a proof) and the kinds of service it belongs to: print-only and
+consultation-only services skip the design states by configuration (``Service.workflow``), not by
+``if`` branches in views. ``bookings.services.booking_transition`` applies a transition.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "diajukan", _("Submitted")
+    NEEDS_INFO = "perlu_dilengkapi", _("Needs more information")
+    VERIFIED = "diverifikasi", _("Verified")
+    QUEUED = "dalam_antrean", _("In the queue")
+    DESIGN = "desain", _("In design")
+    AWAITING_APPROVAL = "menunggu_persetujuan", _("Awaiting your approval")
+    REVISION = "revisi", _("Being revised")
+    APPROVED = "disetujui", _("Design approved")
+    PRODUCTION = "produksi", _("In production")
+    READY = "siap_diambil", _("Ready for collection")
+    DONE = "selesai", _("Completed")
+    REJECTED = "ditolak", _("Rejected")
+    CANCELLED = "dibatalkan", _("Cancelled")
+
+
+class WorkflowKind(models.TextChoices):
+    FULL = "full", _("Design, proof approval and production")
+    DESIGN_ONLY = "design_only", _("Design only (no production)")
+    PRINT_ONLY = "print_only", _("Production only (no design)")
+    CONSULTATION = "consultation", _("Consultation only")
+
+
+TERMINAL = frozenset({Status.DONE, Status.REJECTED, Status.CANCELLED})
+# Before production an owner may still cancel; from production on only the office can.
+OWNER_CANCELLABLE = frozenset(
+    {
+        Status.SUBMITTED,
+        Status.NEEDS_INFO,
+        Status.VERIFIED,
+        Status.QUEUED,
+        Status.DESIGN,
+        Status.AWAITING_APPROVAL,
+        Status.REVISION,
+        Status.APPROVED,
+    }
+)
+ACTIVE = frozenset(Status.values) - TERMINAL
+
+OFFICE = frozenset({Role.STAFF, Role.ADMIN})
+OWNER = frozenset({Role.OWNER})
+ALL_KINDS = frozenset(WorkflowKind.values)
+WITH_DESIGN = frozenset({WorkflowKind.FULL, WorkflowKind.DESIGN_ONLY})
+WITH_PRODUCTION = frozenset({WorkflowKind.FULL, WorkflowKind.PRINT_ONLY})
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: frozenset[str]
+    target: str
+    roles: frozenset[str]
+    kinds: frozenset[str] = ALL_KINDS
+    needs_note: bool = False
+    note_label: str = ""
+    needs_proof: bool = False
+
+    def allows(self, *, status: str, kind: str) -> bool:
+        return status in self.sources and kind in self.kinds
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in [
+        Transition(
+            "verify", _("Verify"), frozenset({Status.SUBMITTED}), Status.VERIFIED, OFFICE
+        ),
+        Transition(
+            "reject",
+            _("Reject"),
+            frozenset({Status.SUBMITTED, Status.NEEDS_INFO, Status.VERIFIED}),
+            Status.REJECTED,
+            OFFICE,
+            needs_note=True,
+            note_label=_("Reason for rejection"),
+        ),
+        Transition(
+            "ask_info",
+            _("Ask for more information"),
+            frozenset({Status.SUBMITTED, Status.VERIFIED, Status.QUEUED, Status.DESIGN}),
+            Status.NEEDS_INFO,
+            OFFICE,
+            needs_note=True,
+            note_label=_("What is missing"),
+        ),
+        Transition(
+            "resubmit", _("Submit again"), frozenset({Status.NEEDS_INFO}), Status.SUBMITTED, OWNER
+        ),
+        Transition("enqueue", _("Put in the queue"), frozenset({Status.VERIFIED}), Status.QUEUED, OFFICE),
+        Transition(
+            "start_design", _("Start design"), frozenset({Status.QUEUED}), Status.DESIGN, OFFICE, kinds=WITH_DESIGN
+        ),
+        Transition(
+            "send_proof",
+            _("Send proof"),
+            frozenset({Status.DESIGN, Status.REVISION}),
+            Status.AWAITING_APPROVAL,
+            OFFICE,
+            kinds=WITH_DESIGN,
+            needs_proof=True,
+        ),
+        Transition(
+            "request_revision",
+            _("Request a revision"),
+            frozenset({Status.AWAITING_APPROVAL}),
+            Status.REVISION,
+            OWNER,
+            kinds=WITH_DESIGN,
+            needs_note=True,
+            note_label=_("What should change"),
+        ),
+        Transition(
+            "approve",
+            _("Approve the design"),
+            frozenset({Status.AWAITING_APPROVAL}),
+            Status.APPROVED,
+            OWNER,
+            kinds=WITH_DESIGN,
+        ),
+        Transition(
+            "start_production",
+            _("Start production"),
+            frozenset({Status.APPROVED}),
+            Status.PRODUCTION,
+            OFFICE,
+            kinds=frozenset({WorkflowKind.FULL}),
+        ),
+        Transition(
+            "start_production_direct",
+            _("Start production"),
+            frozenset({Status.QUEUED}),
+            Status.PRODUCTION,
+            OFFICE,
+            kinds=frozenset({WorkflowKind.PRINT_ONLY}),
+        ),
+        Transition(
+            "finish_production",
+            _("Production finished"),
+            frozenset({Status.PRODUCTION}),
+            Status.READY,
+            OFFICE,
+            kinds=WITH_PRODUCTION,
+        ),
+        Transition(
+            "deliver_design",
+            _("Design delivered"),
+            frozenset({Status.APPROVED}),
+            Status.READY,
+            OFFICE,
+            kinds=frozenset({WorkflowKind.DESIGN_ONLY}),
+        ),
+        Transition("hand_over", _("Hand over"), frozenset({Status.READY}), Status.DONE, OFFICE),
+        Transition(
+            "complete_consultation",
+            _("Consultation held"),
+            frozenset({Status.QUEUED}),
+            Status.DONE,
+            OFFICE,
+            kinds=frozenset({WorkflowKind.CONSULTATION}),
+        ),
+        Transition(
+            "cancel",
+            _("Cancel the request"),
+            OWNER_CANCELLABLE,
+            Status.CANCELLED,
+            OWNER,
+            needs_note=True,
+            note_label=_("Reason for cancelling"),
+        ),
+        Transition(
+            "cancel_by_office",
+            _("Cancel the request"),
+            ACTIVE,
+            Status.CANCELLED,
+            OFFICE,
+            needs_note=True,
+            note_label=_("Reason for cancelling"),
+        ),
+    ]
+}
+
+# States a booking passes through, in order, for each kind of service (for timelines and reports).
+PATHS: dict[str, list[str]] = {
+    WorkflowKind.FULL: [
+        Status.SUBMITTED, Status.VERIFIED, Status.QUEUED, Status.DESIGN, Status.AWAITING_APPROVAL,
+        Status.APPROVED, Status.PRODUCTION, Status.READY, Status.DONE,
+    ],
+    WorkflowKind.DESIGN_ONLY: [
+        Status.SUBMITTED, Status.VERIFIED, Status.QUEUED, Status.DESIGN, Status.AWAITING_APPROVAL,
+        Status.APPROVED, Status.READY, Status.DONE,
+    ],
+    WorkflowKind.PRINT_ONLY: [
+        Status.SUBMITTED, Status.VERIFIED, Status.QUEUED, Status.PRODUCTION, Status.READY, Status.DONE,
+    ],
+    WorkflowKind.CONSULTATION: [Status.SUBMITTED, Status.VERIFIED, Status.QUEUED, Status.DONE],
+}
+
+
+class TransitionError(Exception):
+    """A transition that may not happen; ``message`` is shown to the person who tried."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def roles_of(user) -> frozenset[str]:
+    roles = set(user.roles)
+    if user.is_superuser:
+        roles.add(Role.ADMIN)
+    return frozenset(roles)
+
+
+def check(transition_name: str, *, status: str, kind: str, roles: frozenset[str], is_own: bool) -> Transition:
+    """Return the transition if these roles may fire it now, else raise TransitionError.
+
+    ``is_own`` says whether the actor owns the booking: owner transitions need it.
+    """
+    transition = TRANSITIONS.get(transition_name)
+    if transition is None:
+        raise TransitionError(_("Unknown action."))
+    if not transition.allows(status=status, kind=kind):
+        raise TransitionError(
+            _("This action is not possible while the request is “%(status)s”.") % {"status": Status(status).label}
+        )
+    may_as_owner = is_own and Role.OWNER in transition.roles and Role.OWNER in roles
+    may_as_office = bool(transition.roles & roles & OFFICE)
+    if not (may_as_owner or may_as_office):
+        raise TransitionError(_("You are not allowed to do this."))
+    return transition
+
+
+def available(*, status: str, kind: str, roles: frozenset[str], is_own: bool) -> list[Transition]:
+    result = []
+    for name in TRANSITIONS:
+        try:
+            result.append(check(name, status=status, kind=kind, roles=roles, is_own=is_own))
+        except TransitionError:
+            continue
+    return result
+
+
+def path_for(kind: str) -> list[str]:
+    return PATHS[kind]

@@ -1,0 +1,14 @@
+def format_rupiah(value) -> str:
+    """``1250000`` -> ``Rp 1.250.000`` (Indonesian thousands separator, no decimals)."""
+    if value is None or value == "":
+        return ""
+    amount = int(value)
+    sign = "-" if amount < 0 else ""
+    return f"{sign}Rp {abs(amount):,}".replace(",", ".")
+
+
+def mask_phone(value) -> str:
+    """Show only the last four digits of a phone number: ``+62 ••• 5678``."""
+    if not value:
+        return ""
+    return f"•••• {str(value)[-4:]}"

@@ -1,0 +1,136 @@
+"""Idempotent demo data: the catalogue (from migrations), one account per role, a business with
+products, documents, photos and a few bookings at different steps. Refuses to run without DEBUG."""
+import datetime
+import io
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image, ImageDraw
+
+from accounts import services as account_services
+from accounts.models import Business, District, User
+from accounts.roles import Role
+from bookings import services as booking_services
+from bookings.models import Service
+from core.uploads import encode_image
+from products import services as product_services
+from products.models import Product
+
+PASSWORD = "rumahkemasan"
+ACCOUNTS = [
+    ("pemilik", "Ina Latuconsina", Role.OWNER),
+    ("petugas", "Yohanes Pattiasina", Role.STAFF),
+    ("admin", "Admin Rumah Kemasan", Role.ADMIN),
+    ("kepala", "Kepala UPTD PLUT", Role.MANAGER),
+]
+
+
+def demo_photo(colour: str, text: str):
+    image = Image.new("RGB", (800, 600), colour)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((250, 120, 550, 480), fill="#f5efe0", outline="#333", width=6)
+    draw.text((280, 280), text, fill="#222")
+    return encode_image(image)
+
+
+class Command(BaseCommand):
+    help = "Create demo data (idempotent). Only with DJANGO_DEBUG on."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("seed_demo creates accounts with a known password; it runs only with DJANGO_DEBUG=true.")
+        with transaction.atomic():
+            users = {username: self.account(username, name, role) for username, name, role in ACCOUNTS}
+            self.demo_business(users["pemilik"], users["petugas"])
+        self.stdout.write(self.style.SUCCESS("Demo accounts (password: %s):" % PASSWORD))
+        for username, _name, role in ACCOUNTS:
+            self.stdout.write(f"  {username:<8} {Role(role).label}")
+
+    def account(self, username, name, role):
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = account_services.user_register(
+                username=username, name=name, phone="+6281234567890", email=f"{username}@example.org", password=PASSWORD
+            )
+            if role != Role.OWNER:
+                user.groups.clear()
+        account_services.user_set_role(user=user, role=role)
+        return user
+
+    def demo_business(self, owner, staff):
+        if Business.objects.filter(owner=owner).exists():
+            return
+        ambon = District.objects.get(name="Kota Ambon")
+        business = account_services.business_save(
+            business=Business(
+                name="Sagu Lempeng Mama Ina",
+                owner_name=owner.name,
+                owner_gender=Business.Gender.FEMALE,
+                nib="9120001234567",
+                address="Jl. Sultan Hairun No. 5, Honipopu, Sirimau",
+                district=ambon,
+                phone="+6281234567890",
+                sector=Business.Sector.FOOD,
+                scale=Business.Scale.MICRO,
+            ),
+            owner=owner,
+        )
+        sagu = product_services.product_save(
+            business=business,
+            product=Product(
+                name="Sagu Lempeng Kenari",
+                category=Product.Category.FOOD,
+                description="Sagu lempeng renyah dengan kenari Banda.",
+                ingredients="Tepung sagu, kenari, gula aren, garam",
+                main_ingredient="Tepung sagu",
+                main_ingredient_percent=70,
+                net_content=250,
+                net_content_unit=Product.NetUnit.GRAM,
+                shelf_life_days=90,
+                storage_instructions="Simpan di tempat kering dan sejuk",
+                production_code_format="P-DDMMYY",
+                packaging_material="2",
+                length_mm=200,
+                width_mm=140,
+                height_mm=40,
+            ),
+        )
+        kopi = product_services.product_save(
+            business=business,
+            product=Product(
+                name="Kopi Rempah Banda",
+                category=Product.Category.BEVERAGE,
+                ingredients="Kopi robusta, pala, cengkih, kayu manis",
+                net_content=200,
+                net_content_unit=Product.NetUnit.GRAM,
+                packaging_material="2",
+            ),
+        )
+        product_services.photos_add(product=sagu, photos=[demo_photo("#c9a66b", "Sagu Lempeng"), demo_photo("#8f5e2e", "Kenari")])
+        product_services.photos_add(product=kopi, photos=[demo_photo("#4b2e1e", "Kopi Rempah")])
+        today = timezone.localdate()
+        account_services.document_add(business=business, kind="nib", number="9120001234567", is_pending=False)
+        account_services.document_add(
+            business=business, product=sagu, kind="pirt", number="2068171010123-29", is_pending=False,
+            issued_on=today - datetime.timedelta(days=400), expires_on=today + datetime.timedelta(days=1400),
+        )
+        account_services.document_add(business=business, product=sagu, kind="halal", number="", is_pending=True)
+        account_services.document_add(
+            business=business, product=kopi, kind="pirt", number="2068171010456-29", is_pending=False,
+            issued_on=today - datetime.timedelta(days=1790), expires_on=today + datetime.timedelta(days=30),
+        )
+
+        pouch = Service.objects.get(slug="kemasan-standing-pouch")
+        label = Service.objects.get(slug="desain-label-merek")
+        consult = Service.objects.get(slug="konsultasi-kemasan")
+        first = booking_services.booking_submit(actor=owner, product=sagu, service=pouch, quantity=500, notes="Warna hijau dan kuning, ada foto pantai.")
+        second = booking_services.booking_submit(actor=owner, product=kopi, service=label, quantity=1)
+        done = booking_services.booking_submit(actor=owner, product=kopi, service=consult, quantity=1)
+        for name in ("verify", "enqueue"):
+            booking_services.booking_transition(booking=second, actor=staff, name=name)
+        for name in ("verify", "enqueue", "complete_consultation"):
+            booking_services.booking_transition(booking=done, actor=staff, name=name)
+        return first

@@ -1,0 +1,68 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from accounts.selectors import businesses_for_list
+from bookings.selectors import active_services, bookings_for_list
+
+
+def landing(request):
+    return render(request, "core/landing.html", {"services": active_services()})
+
+
+@login_required
+def home(request):
+    """The signed-in person's start page: an owner's overview (the office's board comes later)."""
+    user = request.user
+    if user.is_office and not user.is_owner:
+        return redirect("bookings:list")
+    context = {
+        "businesses": businesses_for_list(user),
+        "recent_bookings": bookings_for_list(user)[:5],
+    }
+    return render(request, "core/home.html", context)
+
+
+def privacy(request):
+    return render(request, "core/privacy.html")
+
+
+@never_cache
+def healthz(request):
+    """200 when the database answers; reports the broker's state too."""
+    state = {"database": "ok", "broker": "eager" if settings.CELERY_TASK_ALWAYS_EAGER else "unknown"}
+    status = 200
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as error:  # noqa: BLE001 - any failure means unhealthy
+        state["database"] = f"error: {error.__class__.__name__}"
+        status = 503
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        from rumah_kemasan.celery import app
+
+        try:
+            with app.connection_for_write() as conn:
+                conn.ensure_connection(max_retries=1, timeout=2)
+            state["broker"] = "ok"
+        except Exception as error:  # noqa: BLE001
+            state["broker"] = f"error: {error.__class__.__name__}"
+            status = 503
+    return JsonResponse(state, status=status)
+
+
+def ratelimited(request, exception=None):
+    return render(
+        request,
+        "core/error.html",
+        {"title": _("Too many attempts"), "message": _("Please wait a minute before trying again.")},
+        status=429,
+    )
+
+
+def robots(request):
+    return HttpResponse("User-agent: *\nDisallow: /\nAllow: /$\n", content_type="text/plain")

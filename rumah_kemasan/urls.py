@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.i18n import set_language
+
+admin.site.site_header = _("Rumah Kemasan administration")
+admin.site.site_title = _("Rumah Kemasan")
+
+urlpatterns = [
+    path("", include("core.urls")),
+    path("", include("accounts.urls")),
+    path("", include("products.urls")),
+    path("", include("bookings.urls")),
+    path("bahasa/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "core.errors.not_found"
+handler500 = "core.errors.server_error"
+handler403 = "core.errors.forbidden"

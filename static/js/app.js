@@ -1,0 +1,30 @@
+// Rumah Kemasan: progressive enhancements only; every page works without this file.
+(function () {
+  "use strict";
+  // Live cost estimate on the booking form (tariffs come from a JSON script tag, not inline code).
+  var data = document.getElementById("tariffs");
+  var service = document.getElementById("id_service");
+  var quantity = document.getElementById("id_quantity");
+  var hint = document.getElementById("cost-hint");
+  if (data && service && quantity && hint) {
+    var tariffs = JSON.parse(data.textContent);
+    var labels = JSON.parse(document.getElementById("cost-labels").textContent);
+    var rupiah = function (n) { return "Rp " + String(n).replace(/\B(?=(\d{3})+(?!\d))/g, "."); };
+    var update = function () {
+      var t = tariffs[service.value];
+      var q = parseInt(quantity.value, 10);
+      if (!t || !q) { hint.textContent = labels.choose; return; }
+      if (q < t.minimum) { hint.textContent = labels.minimum.replace("%(minimum)s", t.minimum); return; }
+      hint.textContent = labels.estimate.replace("%(cost)s", rupiah(t.tariff * q));
+    };
+    service.addEventListener("change", update);
+    quantity.addEventListener("input", update);
+    update();
+  }
+  // Ask before destructive actions (forms marked data-confirm).
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
+    });
+  });
+})();
