@@ -1,5 +1,6 @@
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -24,6 +25,7 @@ class User(AbstractUser):
     phone = models.CharField(_("WhatsApp number"), max_length=16, blank=True)
     consent_at = models.DateTimeField(_("personal data consent given at"), null=True, blank=True)
     consent_version = models.CharField(_("consent text version"), max_length=20, blank=True)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="id")
 
     class Meta:
         verbose_name = _("user")

@@ -30,6 +30,21 @@ def business_for_detail(user, public_id) -> Business:
     return get_object_or_404(qs, public_id=public_id)
 
 
+def documents_needing_attention(user):
+    """The owner's documents that expired or expire within the warning period, soonest first."""
+    import datetime
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    horizon = timezone.localdate() + datetime.timedelta(days=settings.RK_DOCUMENT_EXPIRY_WARNING_DAYS)
+    return (
+        LegalityDocument.objects.filter(business__owner=user, is_pending=False, expires_on__lte=horizon)
+        .select_related("business", "product")
+        .order_by("expires_on")
+    )
+
+
 def document_for_user(user, public_id) -> LegalityDocument:
     qs = LegalityDocument.objects.select_related("business", "product")
     if not user.is_office:

@@ -12,16 +12,22 @@ from core.uploads import CleanFile
 CONSENT_VERSION = "2026-11"
 
 
-def user_register(*, username: str, name: str, phone: str, email: str, password: str) -> User:
+def user_register(*, username: str, name: str, phone: str, email: str, password: str, language: str = "id") -> User:
     """Create an owner account, recording consent to the processing of personal data (UU 27/2022)."""
     with transaction.atomic():
-        user = User(username=username, name=name, phone=phone, email=email)
+        user = User(username=username, name=name, phone=phone, email=email, language=language)
         user.consent_at = timezone.now()
         user.consent_version = CONSENT_VERSION
         user.set_password(password)
         user.save()
         user.groups.add(Group.objects.get(name=Role.OWNER))
     return user
+
+
+def user_set_language(*, user: User, language: str) -> None:
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
 
 
 def user_set_role(*, user: User, role: str) -> None:

@@ -30,7 +30,8 @@ def register(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = services.user_register(
-            username=data["username"], name=data["name"], phone=data["phone"], email=data["email"], password=data["password1"]
+            username=data["username"], name=data["name"], phone=data["phone"], email=data["email"], password=data["password1"],
+            language=request.LANGUAGE_CODE,
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome! Now tell us about your business."))

@@ -7,7 +7,8 @@ class LanguageMiddleware:
 
     Unlike Django's LocaleMiddleware this ignores the browser's Accept-Language: many owners use
     phones set to English but expect the office's service in Bahasa Indonesia. The choice comes
-    from the language cookie set by the switcher (``set_language``), which also follows the user.
+    from the language cookie set by the switcher, else from the signed-in user's saved choice
+    (so it follows them to another phone). Place it after AuthenticationMiddleware.
     """
 
     def __init__(self, get_response):
@@ -16,6 +17,9 @@ class LanguageMiddleware:
 
     def __call__(self, request):
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in self.supported:
+            user = getattr(request, "user", None)
+            language = getattr(user, "language", None) if user and user.is_authenticated else None
         if language not in self.supported:
             language = settings.LANGUAGE_CODE
         translation.activate(language)

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from accounts.selectors import businesses_for_list
+from accounts.selectors import businesses_for_list, documents_needing_attention
 from bookings.selectors import active_services, bookings_for_list
 
 
@@ -23,6 +23,7 @@ def home(request):
     context = {
         "businesses": businesses_for_list(user),
         "recent_bookings": bookings_for_list(user)[:5],
+        "expiring_documents": documents_needing_attention(user),
     }
     return render(request, "core/home.html", context)
 
@@ -53,6 +54,19 @@ def healthz(request):
             state["broker"] = f"error: {error.__class__.__name__}"
             status = 503
     return JsonResponse(state, status=status)
+
+
+def set_language(request):
+    """Django's switcher, and the choice saved on the account of a signed-in person."""
+    from django.views.i18n import set_language as django_set_language
+
+    response = django_set_language(request)
+    language = request.POST.get("language")
+    if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        from accounts.services import user_set_language
+
+        user_set_language(user=request.user, language=language)
+    return response
 
 
 def ratelimited(request, exception=None):

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.i18n import set_language
+
+from core.views import set_language
 
 admin.site.site_header = _("Rumah Kemasan administration")
 admin.site.site_title = _("Rumah Kemasan")

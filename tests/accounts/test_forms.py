@@ -1,0 +1,101 @@
+from accounts.forms import BusinessForm, DocumentForm, RegistrationForm
+from accounts.models import District
+from tests.factories import BusinessFactory
+
+
+def business_data(**overrides):
+    data = {
+        "name": "Abon Ikan Tuna Banda",
+        "owner_name": "Maria Leiwakabessy",
+        "owner_gender": "female",
+        "legal_form": "individual",
+        "nib": "9120001234567",
+        "sector": "fishery",
+        "scale": "mikro",
+        "address": "Jl. Baru, Banda Neira",
+        "district": District.objects.get(name="Maluku Tengah").pk,
+        "phone": "0812-9876-5432",
+        "email": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_business_form_stores_phone_as_e164(db):
+    form = BusinessForm(business_data())
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["phone"] == "+6281298765432"
+
+
+def test_business_form_rejects_bad_nib_and_phone_and_keeps_input(db):
+    form = BusinessForm(business_data(nib="12345", phone="12345"))
+    assert not form.is_valid()
+    assert "13" in form.errors["nib"][0]
+    assert "0812" in form.errors["phone"][0]
+    html = form.as_p()
+    assert 'value="Abon Ikan Tuna Banda"' in html  # what was typed stays in the form
+    assert 'value="12345"' in html
+
+
+def test_business_form_refuses_a_nib_used_by_another_business(db):
+    BusinessFactory(nib="9120001234567")
+    form = BusinessForm(business_data())
+    assert not form.is_valid()
+    assert "nib" in form.errors
+
+
+def test_business_form_messages_are_indonesian_by_default(db):
+    form = BusinessForm(business_data(nib="1"))
+    form.is_valid()
+    assert form.errors["nib"] == ["NIB harus tepat 13 digit."]
+
+
+def test_registration_requires_consent_and_matching_passwords(db):
+    form = RegistrationForm(
+        {"name": "Ina", "username": "ina", "phone": "081234567890", "password1": "sagu-lempeng-99", "password2": "other"}
+    )
+    assert not form.is_valid()
+    assert "consent" in form.errors
+    assert "password2" in form.errors
+
+
+def test_registration_refuses_weak_password(db):
+    form = RegistrationForm(
+        {"name": "Ina", "username": "ina", "phone": "081234567890", "password1": "12345678", "password2": "12345678", "consent": "on"}
+    )
+    assert not form.is_valid()
+    assert "password1" in form.errors
+
+
+def test_document_form_checks_the_number_for_its_kind(business):
+    form = DocumentForm({"kind": "pirt", "number": "12345"}, business=business)
+    assert not form.is_valid()
+    assert "number" in form.errors
+
+
+def test_document_form_allows_pending_halal_without_number(business):
+    form = DocumentForm({"kind": "halal", "is_pending": "on"}, business=business)
+    assert form.is_valid(), form.errors
+
+
+def test_document_form_refuses_pending_pirt(business):
+    form = DocumentForm({"kind": "pirt", "is_pending": "on", "number": "206327101012324"}, business=business)
+    assert not form.is_valid()
+    assert "is_pending" in form.errors
+
+
+def test_document_form_refuses_expiry_before_issue(business):
+    form = DocumentForm(
+        {"kind": "md", "number": "MD 123456789012", "issued_on": "2026-01-10", "expires_on": "2025-01-10"}, business=business
+    )
+    assert not form.is_valid()
+    assert "expires_on" in form.errors
+
+
+def test_document_form_refuses_a_product_of_another_business(business, db):
+    from tests.factories import ProductFactory
+
+    foreign = ProductFactory()
+    form = DocumentForm({"kind": "pirt", "number": "206327101012324", "product": foreign.pk}, business=business)
+    assert not form.is_valid()
+    assert "product" in form.errors
