@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.legality import normalize_number
 from accounts.models import Business, LegalityDocument, User
 from accounts.roles import Role
 from core.uploads import CleanFile
@@ -51,11 +52,12 @@ def document_add(
     *, business: Business, product=None, kind: str, number: str, is_pending: bool,
     issued_on=None, expires_on=None, scan: CleanFile | None = None,
 ) -> LegalityDocument:
+    """Record a document; the number is checked and stored in its canonical form (accounts.legality)."""
     document = LegalityDocument(
         business=business,
         product=product,
         kind=kind,
-        number=number,
+        number=normalize_number(kind, number, pending=is_pending),
         is_pending=is_pending,
         issued_on=issued_on,
         expires_on=expires_on,

@@ -60,7 +60,7 @@ def test_owner_registers_records_business_and_product_requests_and_follows(db, c
     data = {"product": product.pk, "service": pouch_id, "quantity": "10", "notes": "Warna hijau"}
     response = client.post(reverse("bookings:create"), data)
     assert response.status_code == 200
-    assert "100" in " ".join(response.context["form"].non_field_errors())
+    assert "100" in response.context["form"].errors["quantity"][0]  # beside the field
     assert "Warna hijau" in response.content.decode()
     assert not Booking.objects.exists()
 
@@ -77,7 +77,7 @@ def test_owner_registers_records_business_and_product_requests_and_follows(db, c
     assert booking.code in listing
     page = client.get(booking.get_absolute_url()).content.decode()
     assert "Rp 750.000" in page and "Diajukan" in page
-    assert booking.reference_files.get().original_name == "logo.png"
+    assert booking.reference_files.get().original_name == "logo.jpg"  # an opaque PNG is re-encoded as JPEG
 
     # Cancel with a reason.
     response = client.post(
