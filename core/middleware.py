@@ -31,3 +31,23 @@ class LanguageMiddleware:
             response["Vary"] = f"{patch}, Cookie" if patch else "Cookie"
         translation.deactivate()
         return response
+
+
+class RejectNullBytesMiddleware:
+    """Answer 400 to a path or query string with a NUL byte.
+
+    PostgreSQL text cannot hold NUL, so such a value reaching a lookup would raise a DataError
+    (a 500). Form fields already refuse NUL in posted data; this covers URLs and query strings.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.http import HttpResponseBadRequest
+
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", "") or any(
+            "\x00" in value for values in request.GET.lists() for value in values[1]
+        ):
+            return HttpResponseBadRequest("Bad request", content_type="text/plain")
+        return self.get_response(request)

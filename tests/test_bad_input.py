@@ -44,12 +44,19 @@ def test_registration_and_tracking_survive_garbage(client, db, value):
 @pytest.mark.parametrize(
     "url",
     ["/permohonan/%3Cx%3E/", "/permohonan/RK-2026-00001/aksi/explode/", "/produk/not-a-uuid/", "/lacak/%00/",
-     "/permohonan/?page=abc", "/permohonan/baru/?layanan=%00", "/usaha/00000000-0000-0000-0000-000000000000/"],
+     "/permohonan/?page=abc", "/permohonan/baru/?layanan=%00", "/usaha/00000000-0000-0000-0000-000000000000/",
+     "/permohonan/RK%002026/", "/lacak/?code=%00"],
 )
 def test_odd_urls_never_500(owner_client, url):
-    assert owner_client.get(url).status_code in (200, 404, 405)
+    assert owner_client.get(url).status_code in (200, 400, 404, 405)
 
 
 def test_document_form_with_bad_product_query_is_fine(owner_client, business):
     url = reverse("accounts:document_add", kwargs={"public_id": business.public_id})
     assert owner_client.get(url + "?product=zzz&kind=<b>").status_code == 200
+
+
+def test_nul_bytes_in_posted_fields_are_refused_by_the_form(client, db):
+    response = client.post(reverse("bookings:track"), {"code": "RK\x002026", "last4": "1234"})
+    assert response.status_code == 200
+    assert "code" in response.context["form"].errors
