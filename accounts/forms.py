@@ -117,6 +117,9 @@ class BusinessForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["district"].queryset = District.objects.filter(is_active=True)
+        self.fields["district"].empty_label = _("— choose —")
+        self.fields["sector"].choices = [("", _("— choose —")), *Business.Sector.choices]
+        self.fields["owner_gender"].choices = [("", _("— not stated —")), *Business.Gender.choices]
         self.fields["owner_gender"].help_text = _("Optional; the office reports how many women and men it serves.")
         self.helper = submit_helper(_("Save"))
         self.helper.layout = Layout(
