@@ -102,6 +102,12 @@ class BookingCounter(models.Model):
         return f"{self.year}: {self.last_number}"
 
 
+class HandoverMethod(models.TextChoices):
+    OWNER = "owner", _("The owner in person")
+    PROXY = "proxy", _("A named proxy")
+    COURIER = "courier", _("A courier")
+
+
 class Booking(TimeStampedModel):
     """A request (permohonan) of one business for one service on one product."""
 
@@ -136,6 +142,13 @@ class Booking(TimeStampedModel):
         related_name="assigned_bookings",
         verbose_name=_("assigned to"),
     )
+    quantity_produced = models.PositiveIntegerField(_("quantity produced"), null=True, blank=True)
+    handover_method = models.CharField(
+        _("handed over to"), max_length=10, choices=HandoverMethod.choices, blank=True
+    )
+    collected_by = models.CharField(_("collected by"), max_length=150, blank=True)
+    courier_receipt = models.CharField(_("courier receipt number"), max_length=60, blank=True)
+    handed_over_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
@@ -144,9 +157,16 @@ class Booking(TimeStampedModel):
         indexes = [
             models.Index(fields=["status", "service"], name="booking_status_service"),
             models.Index(fields=["business", "-submitted_at"], name="booking_business_recent"),
+            models.Index(fields=["status", "estimated_finish"], name="booking_status_finish"),
+            models.Index(fields=["service", "status", "-priority", "verified_at"], name="booking_queue_order"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=1), name="booking_quantity_positive"),
+            models.UniqueConstraint(
+                fields=["service", "queue_position"],
+                condition=Q(queue_position__isnull=False),
+                name="booking_unique_queue_position",
+            ),
         ]
 
     def __str__(self):
@@ -220,3 +240,55 @@ class ReferenceFile(TimeStampedModel):
 
     def __str__(self):
         return self.original_name
+
+
+def proof_upload_to(instance, filename):
+    return f"bookings/proofs/{filename}"
+
+
+class Proof(TimeStampedModel):
+    """One version of a design sent to the owner. Once approved it is locked."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("Awaiting the owner")
+        APPROVED = "approved", _("Approved")
+        REVISION = "revision", _("Revision requested")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="proofs", verbose_name=_("booking"))
+    version = models.PositiveSmallIntegerField(_("version"))
+    file = models.FileField(_("file"), upload_to=proof_upload_to)
+    note = models.TextField(_("designer's note"), blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+    )
+    comment = models.TextField(_("owner's comment"), blank=True)
+    checklist = models.JSONField(_("approval checklist"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["booking", "version"]
+        verbose_name = _("design proof")
+        verbose_name_plural = _("design proofs")
+        constraints = [
+            models.UniqueConstraint(fields=["booking", "version"], name="proof_unique_version"),
+            models.UniqueConstraint(
+                fields=["booking"], condition=Q(decision="approved"), name="proof_one_approved_per_booking"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.booking} v{self.version}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and Proof.objects.filter(pk=self.pk, decision=self.Decision.APPROVED).exists():
+            raise ValueError("An approved proof is locked.")
+        super().save(*args, **kwargs)
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.file.name.lower().endswith(".pdf")

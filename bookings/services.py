@@ -1,4 +1,9 @@
-"""Writes to bookings. Views, forms, admin actions and commands call these; nothing else changes a booking."""
+"""Writes to bookings. Views, forms, admin actions and commands call these; nothing else changes a booking.
+
+Every change of status goes through ``_apply``: the row is locked, the move is checked against the
+workflow table (bookings.workflow), saved with ``update_fields``, recorded as a BookingEvent and the
+service's queue is recomputed after commit — all in one transaction.
+"""
 from __future__ import annotations
 
 import datetime
@@ -6,13 +11,16 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings import events, workflow
 from bookings.calendar import add_working_days, holidays_from
-from bookings.models import Booking, BookingCounter, ReferenceFile, Service
+from bookings.models import Booking, BookingCounter, HandoverMethod, Proof, ReferenceFile, Service
+from bookings.proofs import APPROVAL_CHECKLIST
+from bookings.queue import schedule_recompute
+from bookings.requirements import describe, missing_requirements
 from bookings.workflow import Status, TransitionError
 from core.uploads import CleanFile
 from products.models import Product
@@ -88,43 +96,218 @@ def booking_submit(
     return booking
 
 
+def _locked(booking: Booking) -> Booking:
+    return Booking.objects.select_for_update().select_related("service", "business").get(pk=booking.pk)
+
+
 # Timestamps a transition sets when it enters a state.
 _STAMPS = {Status.VERIFIED: "verified_at"}
 
 
+def _apply(locked: Booking, name: str, *, actor, note: str = "", data: dict | None = None, extra_fields=()) -> Booking:
+    """Check and apply one transition to a locked booking, inside the caller's transaction."""
+    transition = workflow.check(
+        name,
+        status=locked.status,
+        kind=locked.service.workflow,
+        roles=workflow.roles_of(actor) if actor is not None else workflow.OFFICE,
+        is_own=actor is not None and locked.business.owner_id == actor.pk,
+    )
+    if transition.needs_note and not note:
+        raise TransitionError(_("Please fill in: %(what)s.") % {"what": transition.note_label})
+    from_status = locked.status
+    locked.status = transition.target
+    fields = ["status", "updated_at", *extra_fields]
+    stamp = _STAMPS.get(transition.target)
+    if stamp:
+        setattr(locked, stamp, timezone.now())
+        fields.append(stamp)
+    if transition.target in workflow.TERMINAL:
+        locked.closed_at = timezone.now()
+        locked.queue_position = None
+        fields += ["closed_at", "queue_position"]
+    locked.save(update_fields=fields)
+    events.record(
+        locked, action=transition.name, from_status=from_status, to_status=locked.status, actor=actor, note=note,
+        data=data,
+    )
+    schedule_recompute(locked.service_id)
+    return locked
+
+
 def booking_transition(*, booking: Booking, actor, name: str, note: str = "") -> Booking:
-    """Apply a workflow transition: checked, saved, and recorded in one transaction.
+    """Apply a transition that needs at most a note. Others have their own service below.
 
     Raises TransitionError (with a message for the person) when the move is not allowed now;
     nothing is changed then.
     """
-    note = (note or "").strip()
+    transition = workflow.TRANSITIONS.get(name)
+    if transition is not None and transition.special:
+        raise TransitionError(_("This action needs its own form."))
     with transaction.atomic():
-        locked = Booking.objects.select_for_update().select_related("service", "business").get(pk=booking.pk)
-        transition = workflow.check(
-            name,
-            status=locked.status,
-            kind=locked.service.workflow,
-            roles=workflow.roles_of(actor),
-            is_own=locked.business.owner_id == actor.pk,
-        )
-        if transition.needs_note and not note:
-            raise TransitionError(_("Please fill in: %(what)s.") % {"what": transition.note_label})
-        if transition.needs_proof:
-            raise TransitionError(_("Upload a proof first."))
-        from_status = locked.status
-        locked.status = transition.target
-        fields = ["status", "updated_at"]
-        stamp = _STAMPS.get(transition.target)
-        if stamp:
-            setattr(locked, stamp, timezone.now())
-            fields.append(stamp)
-        if transition.target in workflow.TERMINAL:
-            locked.closed_at = timezone.now()
-            locked.queue_position = None
-            fields += ["closed_at", "queue_position"]
-        locked.save(update_fields=fields)
+        return _apply(_locked(booking), name, actor=actor, note=(note or "").strip())
+
+
+def booking_verify(*, booking: Booking, actor, override_reason: str = "") -> Booking:
+    """Verify a request and put it in its service's queue.
+
+    The service's document rules gate this step: with documents missing, staff must give a
+    reason to override, which is recorded in the event.
+    """
+    override_reason = (override_reason or "").strip()
+    with transaction.atomic():
+        locked = _locked(booking)
+        product = Product.objects.prefetch_related("documents", "business__documents").get(pk=locked.product_id)
+        missing = describe(missing_requirements(locked.service, product))
+        if missing and not override_reason:
+            raise TransitionError(
+                _("Documents required by this service are missing: %(missing)s. Ask the owner to complete them, or give a reason to override.")
+                % {"missing": "; ".join(missing)}
+            )
+        data = {"override": override_reason, "missing": missing} if missing else {}
+        _apply(locked, "verify", actor=actor, note=override_reason if missing else "", data=data)
+        _apply(locked, "enqueue", actor=None)
+    return locked
+
+
+def bookings_bulk_verify(*, codes: list[str], actor) -> tuple[list[str], dict[str, str]]:
+    """Verify several requests; each stands alone. Returns the codes done and the reason for the rest."""
+    done, refused = [], {}
+    for booking in Booking.objects.filter(code__in=codes).order_by("submitted_at"):
+        try:
+            booking_verify(booking=booking, actor=actor)
+            done.append(booking.code)
+        except TransitionError as error:
+            refused[booking.code] = error.message
+    return done, refused
+
+
+def booking_set_priority(*, booking: Booking, actor, priority: int, reason: str) -> Booking:
+    reason = (reason or "").strip()
+    if not actor.acts_for_office:
+        raise TransitionError(_("You are not allowed to do this."))
+    if not reason:
+        raise TransitionError(_("Please fill in: %(what)s.") % {"what": _("Reason for the priority")})
+    with transaction.atomic():
+        locked = _locked(booking)
+        if locked.is_closed:
+            raise TransitionError(_("This request is closed."))
+        if locked.priority == priority:
+            return locked
+        previous = locked.priority
+        locked.priority = priority
+        locked.save(update_fields=["priority", "updated_at"])
         events.record(
-            locked, action=transition.name, from_status=from_status, to_status=locked.status, actor=actor, note=note
+            locked, action="priority", from_status=locked.status, to_status=locked.status, actor=actor, note=reason,
+            data={"from": previous, "to": priority},
+        )
+        schedule_recompute(locked.service_id)
+    return locked
+
+
+def booking_assign(*, booking: Booking, actor, assignee) -> Booking:
+    """Claim a request (assignee = actor) or hand it to another staff member."""
+    if not actor.acts_for_office or (assignee is not None and not assignee.acts_for_office):
+        raise TransitionError(_("You are not allowed to do this."))
+    with transaction.atomic():
+        locked = _locked(booking)
+        if locked.assignee_id == (assignee.pk if assignee else None):
+            return locked
+        locked.assignee = assignee
+        locked.save(update_fields=["assignee", "updated_at"])
+        events.record(
+            locked, action="assign", from_status=locked.status, to_status=locked.status, actor=actor,
+            data={"assignee": assignee.pk if assignee else None, "name": str(assignee) if assignee else ""},
         )
     return locked
+
+
+def proof_send(*, booking: Booking, actor, file: CleanFile, note: str = "") -> Proof:
+    """Upload a new proof version and ask the owner to approve it."""
+    with transaction.atomic():
+        locked = _locked(booking)
+        workflow.check("send_proof", status=locked.status, kind=locked.service.workflow, roles=workflow.roles_of(actor), is_own=False)
+        version = (locked.proofs.aggregate(last=Max("version"))["last"] or 0) + 1
+        proof = Proof.objects.create(booking=locked, version=version, file=file.content, note=(note or "").strip(), uploaded_by=actor)
+        _apply(locked, "send_proof", actor=actor, note=proof.note, data={"proof": version})
+    return proof
+
+
+def _pending_proof(locked: Booking) -> Proof:
+    proof = locked.proofs.filter(decision=Proof.Decision.PENDING).order_by("-version").first()
+    if proof is None:
+        raise TransitionError(_("There is no proof awaiting approval."))
+    return proof
+
+
+def proof_approve(*, booking: Booking, actor, checklist: dict[str, bool]) -> Proof:
+    """The owner approves the pending proof, confirming every checklist item; the version is locked."""
+    unticked = [str(label) for key, label in APPROVAL_CHECKLIST if not checklist.get(key)]
+    if unticked:
+        raise TransitionError(_("Please confirm every item before approving: %(items)s.") % {"items": "; ".join(unticked)})
+    with transaction.atomic():
+        locked = _locked(booking)
+        workflow.check("approve", status=locked.status, kind=locked.service.workflow, roles=workflow.roles_of(actor), is_own=locked.business.owner_id == actor.pk)
+        proof = _pending_proof(locked)
+        proof.decision = Proof.Decision.APPROVED
+        proof.decided_at = timezone.now()
+        proof.decided_by = actor
+        proof.checklist = {key: True for key, _label in APPROVAL_CHECKLIST}
+        proof.save(update_fields=["decision", "decided_at", "decided_by", "checklist", "updated_at"])
+        _apply(locked, "approve", actor=actor, data={"proof": proof.version})
+    return proof
+
+
+def proof_request_revision(*, booking: Booking, actor, comment: str) -> Proof:
+    comment = (comment or "").strip()
+    with transaction.atomic():
+        locked = _locked(booking)
+        workflow.check("request_revision", status=locked.status, kind=locked.service.workflow, roles=workflow.roles_of(actor), is_own=locked.business.owner_id == actor.pk)
+        if not comment:
+            raise TransitionError(_("Please fill in: %(what)s.") % {"what": _("What should change")})
+        proof = _pending_proof(locked)
+        proof.decision = Proof.Decision.REVISION
+        proof.decided_at = timezone.now()
+        proof.decided_by = actor
+        proof.comment = comment
+        proof.save(update_fields=["decision", "decided_at", "decided_by", "comment", "updated_at"])
+        rounds = locked.proofs.filter(decision=Proof.Decision.REVISION).count()
+        _apply(locked, "request_revision", actor=actor, note=comment, data={"proof": proof.version, "round": rounds})
+    return proof
+
+
+def booking_finish_production(*, booking: Booking, actor, quantity_produced: int) -> Booking:
+    if quantity_produced is None or quantity_produced < 1:
+        raise TransitionError(_("Fill in the quantity produced."))
+    with transaction.atomic():
+        locked = _locked(booking)
+        locked.quantity_produced = quantity_produced
+        return _apply(
+            locked, "finish_production", actor=actor, data={"quantity_produced": quantity_produced},
+            extra_fields=["quantity_produced"],
+        )
+
+
+def booking_hand_over(*, booking: Booking, actor, method: str, collected_by: str = "", courier_receipt: str = "") -> Booking:
+    """Record who collected the goods (owner, a named proxy, or a courier with its receipt number)."""
+    collected_by, courier_receipt = (collected_by or "").strip(), (courier_receipt or "").strip()
+    errors = {}
+    if method not in HandoverMethod.values:
+        errors["method"] = _("Choose how the goods were handed over.")
+    if method in (HandoverMethod.PROXY, HandoverMethod.COURIER) and not collected_by:
+        errors["collected_by"] = _("Name the person or courier who collected the goods.")
+    if method == HandoverMethod.COURIER and not courier_receipt:
+        errors["courier_receipt"] = _("Fill in the courier's receipt number.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = _locked(booking)
+        locked.handover_method = method
+        locked.collected_by = collected_by or locked.business.owner_name
+        locked.courier_receipt = courier_receipt if method == HandoverMethod.COURIER else ""
+        locked.handed_over_at = timezone.now()
+        return _apply(
+            locked, "hand_over", actor=actor,
+            data={"method": method, "collected_by": locked.collected_by, "courier_receipt": locked.courier_receipt},
+            extra_fields=["handover_method", "collected_by", "courier_receipt", "handed_over_at"],
+        )

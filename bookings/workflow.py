@@ -39,6 +39,10 @@ class WorkflowKind(models.TextChoices):
 
 
 TERMINAL = frozenset({Status.DONE, Status.REJECTED, Status.CANCELLED})
+# Work that has left the queue and takes the service's capacity until it is ready.
+IN_PROGRESS = frozenset({Status.DESIGN, Status.AWAITING_APPROVAL, Status.REVISION, Status.APPROVED, Status.PRODUCTION})
+# Waiting for the owner to act.
+WAITING_FOR_OWNER = frozenset({Status.NEEDS_INFO, Status.AWAITING_APPROVAL, Status.READY})
 # Before production an owner may still cancel; from production on only the office can.
 OWNER_CANCELLABLE = frozenset(
     {
@@ -72,6 +76,9 @@ class Transition:
     needs_note: bool = False
     note_label: str = ""
     needs_proof: bool = False
+    # Transitions that need more than a note have a service of their own in bookings.services
+    # (a proof file, a checklist, quantities, hand-over details, the document gate).
+    special: bool = False
 
     def allows(self, *, status: str, kind: str) -> bool:
         return status in self.sources and kind in self.kinds
@@ -81,7 +88,7 @@ TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in [
         Transition(
-            "verify", _("Verify"), frozenset({Status.SUBMITTED}), Status.VERIFIED, OFFICE
+            "verify", _("Verify"), frozenset({Status.SUBMITTED}), Status.VERIFIED, OFFICE, special=True
         ),
         Transition(
             "reject",
@@ -116,6 +123,7 @@ TRANSITIONS: dict[str, Transition] = {
             OFFICE,
             kinds=WITH_DESIGN,
             needs_proof=True,
+            special=True,
         ),
         Transition(
             "request_revision",
@@ -126,6 +134,7 @@ TRANSITIONS: dict[str, Transition] = {
             kinds=WITH_DESIGN,
             needs_note=True,
             note_label=_("What should change"),
+            special=True,
         ),
         Transition(
             "approve",
@@ -134,6 +143,7 @@ TRANSITIONS: dict[str, Transition] = {
             Status.APPROVED,
             OWNER,
             kinds=WITH_DESIGN,
+            special=True,
         ),
         Transition(
             "start_production",
@@ -158,6 +168,7 @@ TRANSITIONS: dict[str, Transition] = {
             Status.READY,
             OFFICE,
             kinds=WITH_PRODUCTION,
+            special=True,
         ),
         Transition(
             "deliver_design",
@@ -167,7 +178,7 @@ TRANSITIONS: dict[str, Transition] = {
             OFFICE,
             kinds=frozenset({WorkflowKind.DESIGN_ONLY}),
         ),
-        Transition("hand_over", _("Hand over"), frozenset({Status.READY}), Status.DONE, OFFICE),
+        Transition("hand_over", _("Hand over"), frozenset({Status.READY}), Status.DONE, OFFICE, special=True),
         Transition(
             "complete_consultation",
             _("Consultation held"),

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from bookings.models import Booking, BookingEvent
-from bookings.services import booking_submit, booking_transition
+from bookings.services import booking_submit, booking_transition, booking_verify
 from bookings.workflow import Status, TransitionError
 from tests.factories import ProductFactory
 
@@ -64,10 +64,35 @@ def test_estimated_finish_skips_weekends_and_holidays(owner, product, pouch, mon
 
 def test_transition_writes_event_in_same_step(owner, staff, product, pouch):
     booking = submit(owner, product, pouch)
-    booking = booking_transition(booking=booking, actor=staff, name="verify")
-    assert booking.status == Status.VERIFIED and booking.verified_at
+    booking = booking_transition(booking=booking, actor=owner, name="cancel", note="Berubah pikiran")
     last = booking.events.last()
-    assert (last.action, last.from_status, last.to_status, last.actor) == ("verify", Status.SUBMITTED, Status.VERIFIED, staff)
+    assert (last.action, last.from_status, last.to_status, last.actor) == ("cancel", Status.SUBMITTED, Status.CANCELLED, owner)
+
+
+def test_special_transitions_cannot_bypass_their_service(owner, staff, product, pouch):
+    booking = submit(owner, product, pouch)
+    with pytest.raises(TransitionError):
+        booking_transition(booking=booking, actor=staff, name="verify")
+    booking.refresh_from_db()
+    assert booking.status == Status.SUBMITTED
+
+
+def test_verify_is_gated_by_the_services_documents(owner, staff, product, pouch):
+    booking = submit(owner, product, pouch)
+    with pytest.raises(TransitionError) as error:
+        booking_verify(booking=booking, actor=staff)
+    assert "P-IRT" in error.value.message
+    booking.refresh_from_db()
+    assert booking.status == Status.SUBMITTED and booking.events.count() == 1
+
+
+def test_staff_override_of_the_document_gate_is_recorded(owner, staff, product, pouch):
+    booking = booking_verify(booking=submit(owner, product, pouch), actor=staff, override_reason="Izin sedang diproses")
+    verify_event = booking.events.get(action="verify")
+    assert verify_event.data["override"] == "Izin sedang diproses"
+    assert verify_event.data["missing"]
+    assert booking.status == Status.QUEUED  # verified requests join the queue at once
+    assert booking.events.get(action="enqueue").actor is None  # by the system
 
 
 def test_invalid_transition_changes_nothing(owner, staff, product, pouch):

@@ -2,7 +2,7 @@ import re
 
 from django.urls import reverse
 
-from bookings.services import booking_submit, booking_transition
+from bookings.services import booking_submit, booking_verify
 from bookings.tracking import tracking_url
 
 
@@ -51,12 +51,12 @@ def test_bad_tracking_input_is_named(client):
 
 def test_signed_link_shows_status_and_queue(client, owner, staff, product, pouch):
     booking = make_booking(owner, product, pouch)
-    booking_transition(booking=booking, actor=staff, name="verify")
+    booking_verify(booking=booking, actor=staff, override_reason="uji")
     url = tracking_url(booking)
     assert booking.code not in url and not re.search(r"/\d+/", url)  # no sequential id or code in it
     response = client.get(url)
     assert response.status_code == 200
-    assert "Diverifikasi" in response.content.decode()
+    assert "Dalam antrean" in response.content.decode()
 
 
 def test_tampered_link_is_404(client, owner, product, pouch):

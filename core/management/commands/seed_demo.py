@@ -129,8 +129,7 @@ class Command(BaseCommand):
         first = booking_services.booking_submit(actor=owner, product=sagu, service=pouch, quantity=500, notes="Warna hijau dan kuning, ada foto pantai.")
         second = booking_services.booking_submit(actor=owner, product=kopi, service=label, quantity=1)
         done = booking_services.booking_submit(actor=owner, product=kopi, service=consult, quantity=1)
-        for name in ("verify", "enqueue"):
-            booking_services.booking_transition(booking=second, actor=staff, name=name)
-        for name in ("verify", "enqueue", "complete_consultation"):
-            booking_services.booking_transition(booking=done, actor=staff, name=name)
+        booking_services.booking_verify(booking=second, actor=staff, override_reason="Merek sedang didaftarkan; desain boleh dimulai.")
+        booking_services.booking_verify(booking=done, actor=staff)
+        booking_services.booking_transition(booking=done, actor=staff, name="complete_consultation")
         return first

@@ -1,0 +1,125 @@
+"""The queue of each service: positions and estimated start and finish dates.
+
+Order inside a service: priority (higher first), then time of verification, then id. Estimates
+count working days (bookings.calendar), the service's daily capacity, the units ahead (work in
+progress plus queued bookings before this one) and the processing time: the sum of the measured
+median time per stage once enough bookings of the service are completed, else the service's lead
+time. ``recompute`` runs in a Celery task after every change that moves a queue; pages only read
+the stored values.
+
+Positions never repeat or skip: the service row is locked while a queue is renumbered, the old
+positions are cleared before new ones are written, and a unique constraint on
+(service, queue_position) backs it up.
+"""
+from __future__ import annotations
+
+import datetime
+import math
+import statistics
+from collections import defaultdict
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from bookings.calendar import add_working_days, holidays_from, is_working_day
+from bookings.models import Booking, BookingEvent, Service
+from bookings.workflow import IN_PROGRESS, PATHS, Status
+
+QUEUE_ORDER = ("-priority", "verified_at", "id")
+# How many recently completed bookings of a service the stage medians are measured on, and how
+# many are needed before the measurement replaces the service's stated lead time.
+HISTORY_SAMPLE = 200
+HISTORY_MINIMUM = 5
+
+
+def working_days_between(start: datetime.date, end: datetime.date, holidays) -> int:
+    if end <= start:
+        return 0
+    days, day = 0, start
+    while day < end:
+        day += datetime.timedelta(days=1)
+        if is_working_day(day, holidays):
+            days += 1
+    return days
+
+
+def stage_medians(service: Service) -> dict[str, float]:
+    """Median working days spent in each stage by the service's recently completed bookings."""
+    recent = list(
+        Booking.objects.filter(service=service, status=Status.DONE)
+        .order_by("-closed_at")
+        .values_list("pk", flat=True)[:HISTORY_SAMPLE]
+    )
+    if len(recent) < HISTORY_MINIMUM:
+        return {}
+    events = BookingEvent.objects.filter(booking_id__in=recent).order_by("booking_id", "created_at", "id")
+    rows = events.values_list("booking_id", "to_status", "created_at")
+    first = min((created for _b, _s, created in rows), default=None)
+    holidays = holidays_from(timezone.localdate(first)) if first else frozenset()
+    spent: dict[str, list[int]] = defaultdict(list)
+    previous: dict[int, tuple[str, datetime.datetime]] = {}
+    for booking_id, to_status, created in rows:
+        if booking_id in previous:
+            stage, entered = previous[booking_id]
+            spent[stage].append(
+                working_days_between(timezone.localdate(entered), timezone.localdate(created), holidays)
+            )
+        previous[booking_id] = (to_status, created)
+    return {stage: statistics.median(values) for stage, values in spent.items()}
+
+
+def processing_days(service: Service, medians: dict[str, float] | None = None) -> int:
+    """Working days from leaving the queue until the work is ready."""
+    medians = stage_medians(service) if medians is None else medians
+    path = PATHS[service.workflow]
+    after_queue = path[path.index(Status.QUEUED) + 1 :]
+    stages = [s for s in after_queue if s not in (Status.READY, Status.DONE)]
+    if medians and all(stage in medians for stage in stages):
+        return max(1, math.ceil(sum(medians[stage] for stage in stages)))
+    return service.lead_time_days
+
+
+def first_working_day(day: datetime.date, holidays) -> datetime.date:
+    while not is_working_day(day, holidays):
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def recompute(service_id: int, *, today: datetime.date | None = None) -> int:
+    """Renumber the queue of one service and refresh its estimates. Returns the queue length."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        service = Service.objects.select_for_update().get(pk=service_id)
+        processing = processing_days(service)
+        holidays = holidays_from(today)
+        queued = list(
+            Booking.objects.filter(service=service, status=Status.QUEUED)
+            .order_by(*QUEUE_ORDER)
+            .only("pk", "quantity", "priority", "verified_at", "queue_position", "estimated_start", "estimated_finish")
+        )
+        ahead = (
+            Booking.objects.filter(service=service, status__in=IN_PROGRESS).aggregate(units=Sum("quantity"))["units"] or 0
+        )
+        Booking.objects.filter(service=service, queue_position__isnull=False).exclude(
+            pk__in=[b.pk for b in queued]
+        ).update(queue_position=None)
+        Booking.objects.filter(pk__in=[b.pk for b in queued]).update(queue_position=None)
+        start_base = first_working_day(today, holidays)
+        for position, booking in enumerate(queued, start=1):
+            wait = ahead // service.daily_capacity
+            start = add_working_days(start_base, wait, holidays)
+            own = math.ceil(booking.quantity / service.daily_capacity)
+            booking.queue_position = position
+            booking.estimated_start = start
+            booking.estimated_finish = add_working_days(start, max(processing, own), holidays)
+            ahead += booking.quantity
+        Booking.objects.bulk_update(queued, ["queue_position", "estimated_start", "estimated_finish"], batch_size=500)
+    return len(queued)
+
+
+def schedule_recompute(service_id: int) -> None:
+    """After the current transaction commits, recompute the service's queue in a Celery task."""
+    from bookings.tasks import recompute_queue
+
+    transaction.on_commit(lambda: recompute_queue.delay(service_id))
