@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import DATE_INPUT, submit_helper
 from bookings.models import Service
 from bookings.services import estimate_cost
-from core.forms import MultipleValidatedFileField
+from core.forms import MultipleValidatedFileField, ValidatedFileField
 
 
 class ProductChoiceField(forms.ModelChoiceField):
@@ -103,3 +103,72 @@ class TrackingForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = submit_helper(_("Track"))
+
+
+class VerifyForm(forms.Form):
+    override_reason = forms.CharField(
+        label=_("Reason to verify although documents are missing"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class PriorityForm(forms.Form):
+    CHOICES = [(0, _("Normal")), (1, _("High")), (2, _("Urgent"))]
+    priority = forms.TypedChoiceField(label=_("Priority"), choices=CHOICES, coerce=int)
+    reason = forms.CharField(label=_("Reason for the priority"), max_length=500)
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label=_("Assign to"), queryset=None, required=False, empty_label=_("— nobody —"))
+
+    def __init__(self, *args, **kwargs):
+        from bookings.filters import office_users
+
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = office_users()
+
+
+class ProofForm(forms.Form):
+    file = ValidatedFileField(label=_("Proof (image or PDF)"))
+    note = forms.CharField(label=_("Note for the owner"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = submit_helper(_("Send proof to the owner"))
+
+
+class ApprovalForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        from bookings.proofs import APPROVAL_CHECKLIST
+
+        super().__init__(*args, **kwargs)
+        for key, label in APPROVAL_CHECKLIST:
+            self.fields[key] = forms.BooleanField(
+                label=label, required=True, error_messages={"required": _("Please check and tick this item.")}
+            )
+
+
+class RevisionForm(forms.Form):
+    comment = forms.CharField(label=_("What should change"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ProductionForm(forms.Form):
+    quantity_produced = forms.IntegerField(label=_("Quantity produced"), min_value=1, max_value=10_000_000)
+
+
+class HandoverForm(forms.Form):
+    method = forms.ChoiceField(label=_("Handed over to"), widget=forms.RadioSelect, choices=())
+    collected_by = forms.CharField(
+        label=_("Name of the proxy or courier"), required=False, max_length=150,
+        help_text=_("Leave empty when the owner collects in person."),
+    )
+    courier_receipt = forms.CharField(label=_("Courier receipt number"), required=False, max_length=60)
+
+    def __init__(self, *args, **kwargs):
+        from bookings.models import HandoverMethod
+
+        super().__init__(*args, **kwargs)
+        self.fields["method"].choices = HandoverMethod.choices
+        self.helper = submit_helper(_("Record hand-over"))

@@ -2,7 +2,7 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
-from bookings.models import Booking, BookingEvent, Service
+from bookings.models import Booking, BookingEvent, Proof, Service
 
 
 def visible_bookings(user):
@@ -22,6 +22,7 @@ def booking_for_detail(user, code: str) -> Booking:
     qs = qs.prefetch_related(
         Prefetch("events", queryset=BookingEvent.objects.select_related("actor").order_by("created_at", "id")),
         "reference_files",
+        Prefetch("proofs", queryset=Proof.objects.select_related("uploaded_by", "decided_by").order_by("-version")),
         "product__documents",
         "business__documents",
     )
@@ -30,3 +31,66 @@ def booking_for_detail(user, code: str) -> Booking:
 
 def active_services():
     return Service.objects.filter(is_active=True).order_by("sort_order", "name")
+
+
+# --- Office pages -------------------------------------------------------------------------------
+
+BOARD_CARDS_PER_COLUMN = 12
+
+
+def office_bookings():
+    return Booking.objects.select_related("business__district", "product", "service", "assignee")
+
+
+def board(filtered):
+    """A column per active state: its count and its first cards, oldest first.
+
+    Query budget: one query for all counts, then one per column (a fixed number of states).
+    """
+    from django.db.models import Count, Q
+
+    from bookings.workflow import Status, TERMINAL
+
+    columns = [s for s in Status if s not in TERMINAL]
+    counts = filtered.aggregate(**{s.value: Count("pk", filter=Q(status=s)) for s in columns})
+    result = []
+    for status in columns:
+        cards = []
+        if counts[status.value]:
+            order = ("service__sort_order", "queue_position") if status == Status.QUEUED else ("-priority", "submitted_at", "id")
+            cards = list(
+                filtered.filter(status=status).select_related("business__district", "product", "service", "assignee")
+                .order_by(*order)[:BOARD_CARDS_PER_COLUMN]
+            )
+        result.append({"status": status, "count": counts[status.value], "cards": cards})
+    return result
+
+
+def today(day):
+    """Due today, overdue against the estimate, and waiting for the owner (each a bounded list)."""
+    from bookings.workflow import ACTIVE, WAITING_FOR_OWNER
+
+    active = office_bookings().filter(status__in=ACTIVE)
+    return {
+        "due": list(active.filter(estimated_finish=day).exclude(status__in=WAITING_FOR_OWNER).order_by("service__sort_order", "code")[:100]),
+        "overdue": list(active.filter(estimated_finish__lt=day).exclude(status__in=WAITING_FOR_OWNER).order_by("estimated_finish", "code")[:100]),
+        "waiting": list(active.filter(status__in=WAITING_FOR_OWNER).order_by("updated_at")[:100]),
+    }
+
+
+def workload():
+    """Active requests per staff member, and how many of them are overdue."""
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from bookings.filters import office_users
+    from bookings.workflow import ACTIVE
+
+    today_ = timezone.localdate()
+    return office_users().annotate(
+        active=Count("assigned_bookings", filter=Q(assigned_bookings__status__in=ACTIVE)),
+        overdue=Count(
+            "assigned_bookings",
+            filter=Q(assigned_bookings__status__in=ACTIVE, assigned_bookings__estimated_finish__lt=today_),
+        ),
+    )

@@ -10,8 +10,11 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from bookings import selectors, services, workflow
-from bookings.forms import BookingForm, NoteForm, TrackingForm
-from bookings.models import ReferenceFile
+from bookings.forms import (
+    ApprovalForm, AssignForm, BookingForm, NoteForm, PriorityForm, ProductionForm, RevisionForm, TrackingForm, VerifyForm,
+)
+from bookings.models import Proof, ReferenceFile
+from bookings.proofs import APPROVAL_CHECKLIST
 from bookings.requirements import describe, missing_requirements
 from bookings.tracking import booking_from_code, booking_from_token, tracking_url
 from core.files import protected_file_response
@@ -72,17 +75,86 @@ def booking_detail(request, code):
     actions = workflow.available(
         status=booking.status, kind=booking.service.workflow, roles=workflow.roles_of(request.user), is_own=is_own
     )
+    names = {a.name for a in actions}
+    proofs = list(booking.proofs.all())
     context = {
         "booking": booking,
         "is_own": is_own,
-        "actions": [a for a in actions if not a.needs_proof],
+        "actions": [a for a in actions if not a.special],
+        "can": names,
         "path": workflow.path_for(booking.service.workflow),
         "done_steps": {event.to_status for event in booking.events.all()},
         "missing_documents": describe(missing_requirements(booking.service, booking.product)),
         "readiness": label_readiness(booking.product),
         "tracking_url": tracking_url(booking),
+        "proofs": proofs,
+        "pending_proof": next((p for p in proofs if p.decision == Proof.Decision.PENDING), None),
+        "revision_rounds": sum(1 for p in proofs if p.decision == Proof.Decision.REVISION),
     }
+    if request.user.acts_for_office and not booking.is_closed:
+        context.update(
+            verify_form=VerifyForm(),
+            priority_form=PriorityForm(initial={"priority": booking.priority}),
+            assign_form=AssignForm(initial={"assignee": booking.assignee_id}),
+            production_form=ProductionForm(initial={"quantity_produced": booking.quantity}),
+        )
+    if "approve" in names:
+        context.update(approval_form=ApprovalForm(), revision_form=RevisionForm())
     return render(request, "bookings/booking_detail.html", context)
+
+
+@owner_required
+def proof_decide(request, code, decision):
+    """The owner approves the pending proof (with the checklist) or asks for a revision."""
+    if decision not in ("setujui", "revisi"):
+        raise Http404
+    booking = selectors.booking_for_detail(request.user, code)
+    if booking.business.owner_id != request.user.pk:
+        raise Http404
+    proof = booking.proofs.filter(decision=Proof.Decision.PENDING).order_by("-version").first()
+    if proof is None:
+        messages.info(request, _("There is no proof awaiting approval."))
+        return redirect(booking)
+    approval_form = ApprovalForm(request.POST if decision == "setujui" else None)
+    revision_form = RevisionForm(request.POST if decision == "revisi" else None)
+    form = approval_form if decision == "setujui" else revision_form
+    if request.method == "POST" and form.is_valid():
+        try:
+            if decision == "setujui":
+                services.proof_approve(booking=booking, actor=request.user, checklist=form.cleaned_data)
+                messages.success(request, _("Thank you: the design is approved and goes to production."))
+            else:
+                services.proof_request_revision(booking=booking, actor=request.user, comment=form.cleaned_data["comment"])
+                messages.success(request, _("Your revision request was sent to the designer."))
+        except workflow.TransitionError as error:
+            messages.error(request, error.message)
+        return redirect(booking)
+    context = {
+        "booking": booking, "proof": proof, "approval_form": approval_form, "revision_form": revision_form,
+        "revision_rounds": sum(1 for p in booking.proofs.all() if p.decision == Proof.Decision.REVISION),
+    }
+    return render(request, "bookings/proof_review.html", context)
+
+
+@login_required
+def proof_file(request, public_id):
+    qs = Proof.objects.select_related("booking__business")
+    if not request.user.is_office:
+        qs = qs.filter(booking__business__owner=request.user)
+    proof = get_object_or_404(qs, public_id=public_id)
+    return protected_file_response(proof.file, download_name=f"{proof.booking.code}-v{proof.version}")
+
+
+@login_required
+def work_order(request, code):
+    """A printable work order / receipt with a QR code of the signed tracking link."""
+    from core.qr import qr_svg
+
+    booking = selectors.booking_for_detail(request.user, code)
+    link = request.build_absolute_uri(tracking_url(booking))
+    approved = next((p for p in booking.proofs.all() if p.decision == Proof.Decision.APPROVED), None)
+    context = {"booking": booking, "qr": qr_svg(link), "link": link, "approved": approved}
+    return render(request, "bookings/work_order.html", context)
 
 
 @login_required

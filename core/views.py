@@ -16,10 +16,10 @@ def landing(request):
 
 @login_required
 def home(request):
-    """The signed-in person's start page: an owner's overview (the office's board comes later)."""
+    """The signed-in person's start page: an owner's overview, or the office's board."""
     user = request.user
     if user.is_office and not user.is_owner:
-        return redirect("bookings:list")
+        return redirect("bookings:board")
     context = {
         "businesses": businesses_for_list(user),
         "recent_bookings": bookings_for_list(user)[:5],

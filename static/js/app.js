@@ -28,3 +28,6 @@
     });
   });
 })();
+document.querySelectorAll("[data-print]").forEach(function (button) {
+  button.addEventListener("click", function () { window.print(); });
+});

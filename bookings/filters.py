@@ -1,0 +1,48 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import District, User
+from accounts.roles import Role
+from bookings.models import Booking, Service
+from bookings.workflow import Status
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def office_users():
+    return User.objects.filter(groups__name__in=[Role.STAFF, Role.ADMIN], is_active=True).distinct().order_by("name")
+
+
+class BookingFilter(django_filters.FilterSet):
+    """Filters of the staff board and list: service, kabupaten/kota, assignee, status, dates, search."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="search", max_length=100)
+    service = django_filters.ModelChoiceFilter(label=_("Service"), queryset=Service.objects.order_by("sort_order", "name"))
+    district = django_filters.ModelChoiceFilter(
+        label=_("Regency/city"), field_name="business__district", queryset=District.objects.filter(is_active=True)
+    )
+    assignee = django_filters.ModelChoiceFilter(label=_("Assigned to"), queryset=office_users(), null_label=_("Nobody"))
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
+    submitted_from = django_filters.DateFilter(label=_("Submitted from"), field_name="submitted_at", lookup_expr="date__gte", widget=DATE)
+    submitted_to = django_filters.DateFilter(label=_("Submitted until"), field_name="submitted_at", lookup_expr="date__lte", widget=DATE)
+
+    class Meta:
+        model = Booking
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["assignee"].queryset = office_users()
+        for field in self.form.fields.values():
+            select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = "form-select form-select-sm" if select else "form-control form-control-sm"
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(code__icontains=value) | Q(business__name__icontains=value) | Q(product__name__icontains=value)
+        )
