@@ -43,27 +43,35 @@ def office_bookings():
 
 
 def board(filtered):
-    """A column per active state: its count and its first cards, oldest first.
+    """A column per active state: its count and its first cards.
 
-    Query budget: one query for all counts, then one per column (a fixed number of states).
+    Two queries whatever the data: one aggregate for all counts (``Count(filter=)``), and one for
+    the first cards of every column, ranked per state with a window function.
     """
-    from django.db.models import Count, Q
+    from django.db.models import Count, F, Q, Window
+    from django.db.models.functions import RowNumber
 
-    from bookings.workflow import Status, TERMINAL
+    from bookings.workflow import TERMINAL, Status
 
     columns = [s for s in Status if s not in TERMINAL]
     counts = filtered.aggregate(**{s.value: Count("pk", filter=Q(status=s)) for s in columns})
-    result = []
-    for status in columns:
-        cards = []
-        if counts[status.value]:
-            order = ("service__sort_order", "queue_position") if status == Status.QUEUED else ("-priority", "submitted_at", "id")
-            cards = list(
-                filtered.filter(status=status).select_related("business__district", "product", "service", "assignee")
-                .order_by(*order)[:BOARD_CARDS_PER_COLUMN]
+    ranked = (
+        filtered.filter(status__in=columns)
+        .select_related("business__district", "product", "service", "assignee")
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("status"),
+                order_by=[F("priority").desc(), F("queue_position").asc(nulls_last=True), F("submitted_at").asc(), F("id").asc()],
             )
-        result.append({"status": status, "count": counts[status.value], "cards": cards})
-    return result
+        )
+        .filter(rank__lte=BOARD_CARDS_PER_COLUMN)
+        .order_by("status", "rank")
+    )
+    cards: dict[str, list] = {s.value: [] for s in columns}
+    for booking in ranked:
+        cards[booking.status].append(booking)
+    return [{"status": s, "count": counts[s.value], "cards": cards[s.value]} for s in columns]
 
 
 def today(day):

@@ -39,12 +39,27 @@ def demo_photo(colour: str, text: str):
 class Command(BaseCommand):
     help = "Create demo data (idempotent). Only with DJANGO_DEBUG on."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--bookings", type=int, default=0,
+            help="Also make sure at least this many generated bookings (with histories) exist, for benchmarks.",
+        )
+
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("seed_demo creates accounts with a known password; it runs only with DJANGO_DEBUG=true.")
         with transaction.atomic():
             users = {username: self.account(username, name, role) for username, name, role in ACCOUNTS}
             self.demo_business(users["pemilik"], users["petugas"])
+        if options["bookings"]:
+            from bookings.demo import generate_bookings
+            from bookings.models import Booking
+
+            existing = Booking.objects.filter(business__owner__username__startswith="demo-owner-").count()
+            missing = max(0, options["bookings"] - existing)
+            if missing:
+                self.stdout.write(f"Generating {missing} bookings with their histories…")
+                generate_bookings(missing, seed=existing + 1, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo accounts (password: %s):" % PASSWORD))
         for username, _name, role in ACCOUNTS:
             self.stdout.write(f"  {username:<8} {Role(role).label}")
