@@ -97,7 +97,9 @@ def booking_submit(
 
 
 def _locked(booking: Booking) -> Booking:
-    return Booking.objects.select_for_update().select_related("service", "business").get(pk=booking.pk)
+    """The booking row, locked until commit. Only that row (``of=self``): the queue recompute locks the
+    service first and then its bookings, so taking the service's row here too could deadlock."""
+    return Booking.objects.select_for_update(of=("self",)).select_related("service", "business").get(pk=booking.pk)
 
 
 # Timestamps a transition sets when it enters a state.
