@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-12)
 
-.PHONY: run test install migrate seed worker beat messages clean
+.PHONY: run test install bench worker beat messages clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,3 +36,7 @@ messages: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .test-db.sqlite3 media staticfiles
+
+# Page timings at 1,000 and 100,000 bookings on SQLite and PostgreSQL; writes docs/benchmarks.md.
+bench: install
+	$(PY) benchmarks/run.py

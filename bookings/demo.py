@@ -24,8 +24,11 @@ from products.models import Product
 
 CHUNK = 2000
 BOOKINGS_PER_BUSINESS = 8
-# How far along its path a booking has got (the last entries are closed ones).
-FINAL_WEIGHTS = {"active": 25, "done": 60, "rejected": 5, "cancelled": 10}
+# How far along its path a booking has got. Only recent requests can still be open: an office with
+# a few designers and printers holds a few hundred open requests at most, whatever its history.
+RECENT_OPEN = 400
+FINAL_WEIGHTS = {"active": 40, "done": 45, "rejected": 5, "cancelled": 10}
+CLOSED_WEIGHTS = {"done": 80, "rejected": 7, "cancelled": 13}
 
 
 def _owners_and_products(count: int, rng: random.Random, password_hash: str, tag: str) -> list[Product]:
@@ -83,6 +86,9 @@ def generate_bookings(total: int, *, seed: int = 2026, tag: str = "demo-owner", 
     password_hash = make_password("rumahkemasan")
     products = _owners_and_products(max(1, total // BOOKINGS_PER_BUSINESS), rng, password_hash, tag)
     now = timezone.now()
+    staff = list(User.objects.filter(groups__name__in=[Role.STAFF, Role.ADMIN]).values_list("pk", flat=True))
+    # Submission times, oldest first, so that only the newest RECENT_OPEN can be open.
+    times = sorted((now - datetime.timedelta(days=rng.uniform(0, 365), hours=rng.uniform(0, 8)) for _ in range(total)))
     numbers = Counter({c.year: c.last_number for c in BookingCounter.objects.all()})
     made = 0
     while made < total:
@@ -91,8 +97,9 @@ def generate_bookings(total: int, *, seed: int = 2026, tag: str = "demo-owner", 
         for _ in range(size):
             service = rng.choice(services)
             product = rng.choice(products)
-            final = rng.choices(list(FINAL_WEIGHTS), weights=list(FINAL_WEIGHTS.values()))[0]
-            submitted = now - datetime.timedelta(days=rng.uniform(0, 365), hours=rng.uniform(0, 8))
+            submitted = times[made + len(bookings)]
+            weights = FINAL_WEIGHTS if made + len(bookings) >= total - RECENT_OPEN else CLOSED_WEIGHTS
+            final = rng.choices(list(weights), weights=list(weights.values()))[0]
             steps = _history(PATHS[service.workflow], final, submitted, rng)
             if steps[-1][3] > now:
                 steps = [s for s in steps if s[3] <= now]
@@ -109,6 +116,7 @@ def generate_bookings(total: int, *, seed: int = 2026, tag: str = "demo-owner", 
                     submitted_at=submitted, verified_at=verified, closed_at=steps[-1][3] if status in TERMINAL else None,
                     estimated_finish=(submitted + datetime.timedelta(days=service.lead_time_days * 7 // 5)).date(),
                     quantity_produced=quantity if status == Status.DONE and service.workflow != "consultation" else None,
+                    assignee_id=rng.choice(staff) if staff and status not in (Status.SUBMITTED, Status.REJECTED) else None,
                 )
             )
             histories.append(steps)

@@ -159,6 +159,7 @@ class Booking(TimeStampedModel):
             models.Index(fields=["business", "-submitted_at"], name="booking_business_recent"),
             models.Index(fields=["status", "estimated_finish"], name="booking_status_finish"),
             models.Index(fields=["service", "status", "-priority", "verified_at"], name="booking_queue_order"),
+            models.Index(fields=["assignee", "status"], name="booking_assignee_status"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=1), name="booking_quantity_positive"),

@@ -35,7 +35,8 @@ def active_services():
 
 # --- Office pages -------------------------------------------------------------------------------
 
-BOARD_CARDS_PER_COLUMN = 12
+BOARD_CARDS_PER_COLUMN = 6
+TODAY_LIST_LENGTH = 20
 
 
 def office_bookings():
@@ -75,20 +76,36 @@ def board(filtered):
 
 
 def today(day):
-    """Due today, overdue against the estimate, and waiting for the owner (each a bounded list)."""
+    """Due today, overdue against the estimate, and waiting for the owner: counts and the first rows.
+
+    Four queries whatever the data: one aggregate for the three counts, one bounded list each.
+    """
+    from django.db.models import Count, Q
+
     from bookings.workflow import ACTIVE, WAITING_FOR_OWNER
 
     active = office_bookings().filter(status__in=ACTIVE)
-    return {
-        "due": list(active.filter(estimated_finish=day).exclude(status__in=WAITING_FOR_OWNER).order_by("service__sort_order", "code")[:100]),
-        "overdue": list(active.filter(estimated_finish__lt=day).exclude(status__in=WAITING_FOR_OWNER).order_by("estimated_finish", "code")[:100]),
-        "waiting": list(active.filter(status__in=WAITING_FOR_OWNER).order_by("updated_at")[:100]),
+    working = active.exclude(status__in=WAITING_FOR_OWNER)
+    lists = {
+        "due": working.filter(estimated_finish=day).order_by("service__sort_order", "code"),
+        "overdue": working.filter(estimated_finish__lt=day).order_by("estimated_finish", "code"),
+        "waiting": active.filter(status__in=WAITING_FOR_OWNER).order_by("updated_at"),
     }
+    counts = Booking.objects.filter(status__in=ACTIVE).aggregate(
+        due=Count("pk", filter=Q(estimated_finish=day) & ~Q(status__in=WAITING_FOR_OWNER)),
+        overdue=Count("pk", filter=Q(estimated_finish__lt=day) & ~Q(status__in=WAITING_FOR_OWNER)),
+        waiting=Count("pk", filter=Q(status__in=WAITING_FOR_OWNER)),
+    )
+    return {name: {"rows": list(qs[:TODAY_LIST_LENGTH]), "count": counts[name]} for name, qs in lists.items()}
 
 
 def workload():
-    """Active requests per staff member, and how many of them are overdue."""
-    from django.db.models import Count, Q
+    """Active requests per staff member, and how many of them are overdue.
+
+    The join itself is limited to active bookings (FilteredRelation), so it reads the index on
+    (assignee, status) instead of every booking a staff member ever handled.
+    """
+    from django.db.models import Count, FilteredRelation, Q
     from django.utils import timezone
 
     from bookings.filters import office_users
@@ -96,9 +113,7 @@ def workload():
 
     today_ = timezone.localdate()
     return office_users().annotate(
-        active=Count("assigned_bookings", filter=Q(assigned_bookings__status__in=ACTIVE)),
-        overdue=Count(
-            "assigned_bookings",
-            filter=Q(assigned_bookings__status__in=ACTIVE, assigned_bookings__estimated_finish__lt=today_),
-        ),
+        open_bookings=FilteredRelation("assigned_bookings", condition=Q(assigned_bookings__status__in=ACTIVE)),
+        active=Count("open_bookings"),
+        overdue=Count("open_bookings", filter=Q(open_bookings__estimated_finish__lt=today_)),
     )

@@ -199,7 +199,7 @@ def track(request):
     return render(request, "bookings/track.html", {"form": form, "booking": booking, "not_found": not_found})
 
 
-@ratelimit(key="ip", rate=settings.RK_TRACKING_RATE, block=True)
+@ratelimit(key="ip", rate=settings.RK_TRACKING_LINK_RATE, block=True)
 def track_link(request, token):
     booking = booking_from_token(token)
     if booking is None:

@@ -58,7 +58,7 @@ MIDDLEWARE = [
     "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
-ROOT_URLCONF = "rumah_kemasan.urls"
+ROOT_URLCONF = env.str("DJANGO_ROOT_URLCONF", default="rumah_kemasan.urls")
 
 TEMPLATES = [
     {
@@ -181,7 +181,8 @@ if not DEBUG:
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://rumah-kemasan")}
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "core.views.ratelimited"
-RK_TRACKING_RATE = env.str("RK_TRACKING_RATE", default="10/m")
+RK_TRACKING_RATE = env.str("RK_TRACKING_RATE", default="10/m")  # code + digits tries per IP
+RK_TRACKING_LINK_RATE = env.str("RK_TRACKING_LINK_RATE", default="60/m")  # signed-link views per IP
 
 # Email: console unless configured (EMAIL_URL=smtp+tls://user:pass@host:587).
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

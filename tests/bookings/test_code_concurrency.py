@@ -14,7 +14,7 @@ from tests.factories import BusinessFactory, ProductFactory, UserFactory
 THREADS = 8
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_submits_get_unique_consecutive_codes():
     service = Service.objects.get(slug="kemasan-standing-pouch")
     owners = [UserFactory() for _ in range(THREADS)]

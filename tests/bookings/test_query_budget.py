@@ -30,8 +30,9 @@ PAGES = {
     # session, user, groups (role check) + 1 aggregate for all column counts + 1 windowed query for
     # every column's cards + the filter form's choice lists (services, districts, staff)
     "board": 8,
-    # session, user, groups + due, overdue and waiting lists (each bounded) + workload aggregate
-    "today": 7,
+    # session, user, groups + one aggregate for the three counts + due, overdue and waiting lists
+    # (each bounded) + workload aggregate
+    "today": 8,
     # session, user, groups + paginator count + one page of bookings joined to business/product/service
     "my_requests": 5,
     # session, user, groups + booking with joins + prefetches: events, reference files, proofs,

@@ -84,7 +84,7 @@ def test_measured_stage_medians_replace_the_stated_lead_time(owner, staff, produ
     assert processing_days(design) == 4
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_positions_never_repeat_or_skip_under_concurrent_changes():
     service = Service.objects.get(slug="desain-kemasan")
     staff = UserFactory(role="staff")

@@ -1,0 +1,69 @@
+"""Server time of the main pages, measured in-process with Django's test client.
+
+Run by benchmarks/run.py against a database that seed_demo has filled; prints JSON.
+"""
+import json
+import os
+import statistics
+import sys
+import time
+
+import django
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rumah_kemasan.settings")
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+from bookings.models import Booking  # noqa: E402
+from bookings.tracking import tracking_url  # noqa: E402
+
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "40"))
+WARMUP = 5
+
+
+def measure(client, url):
+    for _ in range(WARMUP):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    times = []
+    for _ in range(ROUNDS):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    times.sort()
+    return {"p50": statistics.median(times), "p95": times[int(len(times) * 0.95) - 1]}
+
+
+def main():
+    settings.ALLOWED_HOSTS = ["testserver"]
+    staff = User.objects.get(username="petugas")
+    owner = (
+        User.objects.filter(username__startswith="demo-owner-")
+        .annotate(n=Count("businesses__bookings"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    booking = Booking.objects.filter(business__owner=owner).order_by("-submitted_at").first()
+    results = {"bookings": Booking.objects.count()}
+    anonymous = Client()
+    results["bare view"] = measure(anonymous, "/bench/bare/")
+    office = Client()
+    office.force_login(staff)
+    results["staff board"] = measure(office, "/petugas/")
+    results["staff today view"] = measure(office, "/petugas/hari-ini/")
+    own = Client()
+    own.force_login(owner)
+    results["my requests"] = measure(own, "/permohonan/")
+    results["booking detail"] = measure(own, booking.get_absolute_url())
+    results["tracking link"] = measure(anonymous, tracking_url(booking))
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()

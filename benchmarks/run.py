@@ -1,0 +1,111 @@
+"""`make bench`: page server times at 1,000 and 100,000 bookings on SQLite and PostgreSQL.
+
+For each database: a fresh database, `seed_demo --bookings 1000`, the page timings, then
+`seed_demo --bookings 100000` and the timings again. PostgreSQL is used when DATABASE_URL is set or
+the local server answers (a database `rk_bench` is created on it). Writes docs/benchmarks.md.
+"""
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "1000,100000").split(",")]
+PG_DEFAULT = "postgres://postgres@127.0.0.1:5432/rk_bench"
+
+
+def run(args, env, capture=False):
+    result = subprocess.run([PY, *args], cwd=ROOT, env=env, check=True, text=True, capture_output=capture)
+    return result.stdout if capture else None
+
+
+def fresh_postgres(url):
+    import environ
+    import psycopg
+
+    cfg = environ.Env.db_url_config(url)
+    try:
+        conn = psycopg.connect(host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"] or None,
+                               password=cfg["PASSWORD"] or None, dbname="postgres", autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as error:
+        print(f"PostgreSQL not reachable ({error}); measuring SQLite only.")
+        return False
+    with conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{cfg["NAME"]}"')
+        conn.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
+    return True
+
+
+def backends():
+    sqlite = Path("/tmp/rk-bench.sqlite3")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{sqlite}{suffix}").unlink(missing_ok=True)
+    yield "SQLite", f"sqlite:///{sqlite}"
+    pg = os.environ.get("BENCH_DATABASE_URL", PG_DEFAULT)
+    if fresh_postgres(pg):
+        yield "PostgreSQL", pg
+
+
+def main():
+    base_env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL")}
+    results = {}
+    for name, url in backends():
+        env = {**base_env, "DATABASE_URL": url, "DJANGO_DEBUG": "true"}
+        run(["manage.py", "migrate", "--noinput", "-v0"], env)
+        for size in SIZES:
+            print(f"{name}: seeding {size} bookings…", flush=True)
+            run(["manage.py", "seed_demo", "--bookings", str(size)], env)
+            measure_env = {
+                **env, "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "bench-" + "x" * 50,
+                "DJANGO_SECURE_SSL_REDIRECT": "false", "DJANGO_ROOT_URLCONF": "benchmarks.urls", "DJANGO_LOG_LEVEL": "ERROR",
+                "RK_TRACKING_LINK_RATE": "1000000/m",
+            }
+            run(["manage.py", "collectstatic", "--noinput", "-v0"], measure_env)
+            out = run(["benchmarks/pages.py"], measure_env, capture=True)
+            results[(name, size)] = json.loads(out.strip().splitlines()[-1])
+            print(f"  {results[(name, size)]}", flush=True)
+    write_report(results)
+
+
+def write_report(results):
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Made by `make bench` on {datetime.date.today():%Y-%m-%d} ({platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}). Server time per page, measured in-process with Django's test "
+        "client (middleware, view, queries, template; no network), 40 requests after 5 warm-up ones. "
+        "Generated data: `seed_demo --bookings N` (histories walk each service's workflow; only the newest "
+        "400 requests can still be open, as in an office with a few designers and printers).",
+        "",
+        "Aims (issue #3): each page at 100,000 bookings within 1.2× of itself at 1,000, and within 5× of the bare view "
+        "(one query, one template).",
+        "",
+    ]
+    for name in dict.fromkeys(n for n, _ in results):
+        sizes = [s for n, s in results if n == name]
+        small, large = results[(name, min(sizes))], results[(name, max(sizes))]
+        bare = large["bare view"]["p50"]
+        lines += [
+            f"## {name}",
+            "",
+            f"| page | p50 / p95 at {small['bookings']:,} (ms) | p50 / p95 at {large['bookings']:,} (ms) | growth (p50) | × bare view (p50) |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
+        for page in [k for k in large if k != "bookings"]:
+            s, l = small[page], large[page]
+            lines.append(
+                f"| {page} | {s['p50']:.1f} / {s['p95']:.1f} | {l['p50']:.1f} / {l['p95']:.1f} | "
+                f"{l['p50'] / s['p50']:.2f}× | {l['p50'] / bare:.1f}× |"
+            )
+        lines.append("")
+    (ROOT / "docs").mkdir(exist_ok=True)
+    (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines) + "\n")
+    print("Wrote docs/benchmarks.md")
+
+
+if __name__ == "__main__":
+    main()
