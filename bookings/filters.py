@@ -19,12 +19,17 @@ class BookingFilter(django_filters.FilterSet):
     """Filters of the staff board and list: service, kabupaten/kota, assignee, status, dates, search."""
 
     q = django_filters.CharFilter(label=_("Search"), method="search", max_length=100)
-    service = django_filters.ModelChoiceFilter(label=_("Service"), queryset=Service.objects.order_by("sort_order", "name"))
-    district = django_filters.ModelChoiceFilter(
-        label=_("Regency/city"), field_name="business__district", queryset=District.objects.filter(is_active=True)
+    service = django_filters.ModelChoiceFilter(
+        label=_("Service"), queryset=Service.objects.order_by("sort_order", "name"), empty_label=_("All")
     )
-    assignee = django_filters.ModelChoiceFilter(label=_("Assigned to"), queryset=office_users(), null_label=_("Nobody"))
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
+    district = django_filters.ModelChoiceFilter(
+        label=_("Regency/city"), field_name="business__district", queryset=District.objects.filter(is_active=True),
+        empty_label=_("All"),
+    )
+    assignee = django_filters.ModelChoiceFilter(
+        label=_("Assigned to"), queryset=office_users(), null_label=_("Nobody"), empty_label=_("All")
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices, empty_label=_("All"))
     submitted_from = django_filters.DateFilter(label=_("Submitted from"), field_name="submitted_at", lookup_expr="date__gte", widget=DATE)
     submitted_to = django_filters.DateFilter(label=_("Submitted until"), field_name="submitted_at", lookup_expr="date__lte", widget=DATE)
 

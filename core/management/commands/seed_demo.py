@@ -147,4 +147,13 @@ class Command(BaseCommand):
         booking_services.booking_verify(booking=second, actor=staff, override_reason="Merek sedang didaftarkan; desain boleh dimulai.")
         booking_services.booking_verify(booking=done, actor=staff)
         booking_services.booking_transition(booking=done, actor=staff, name="complete_consultation")
+        design = Service.objects.get(slug="desain-kemasan")
+        proofing = booking_services.booking_submit(actor=owner, product=sagu, service=design, quantity=1)
+        booking_services.booking_verify(booking=proofing, actor=staff)
+        booking_services.booking_assign(booking=proofing, actor=staff, assignee=staff)
+        booking_services.booking_transition(booking=proofing, actor=staff, name="start_design")
+        booking_services.proof_send(
+            booking=proofing, actor=staff, file=demo_photo("#2e7d5b", "Draf v1: Sagu Lempeng"),
+            note="Draf pertama: hijau dan kuning, foto pantai di belakang.",
+        )
         return first
