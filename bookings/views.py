@@ -115,8 +115,9 @@ def proof_decide(request, code, decision):
     if proof is None:
         messages.info(request, _("There is no proof awaiting approval."))
         return redirect(booking)
-    approval_form = ApprovalForm(request.POST if decision == "setujui" else None)
-    revision_form = RevisionForm(request.POST if decision == "revisi" else None)
+    posted = request.POST if request.method == "POST" else None
+    approval_form = ApprovalForm(posted if decision == "setujui" else None)
+    revision_form = RevisionForm(posted if decision == "revisi" else None)
     form = approval_form if decision == "setujui" else revision_form
     if request.method == "POST" and form.is_valid():
         try:

@@ -126,3 +126,19 @@ def test_manager_reads_the_board_but_cannot_act(client, manager, owner, product,
     assert client.get(reverse("bookings:today")).status_code == 200
     assert client.post(url("verify", booking), {"override_reason": "x"}).status_code == 403
     assert client.post(reverse("bookings:bulk_verify"), {"codes": [booking.code]}).status_code == 403
+
+
+def test_review_page_shows_no_errors_before_anything_is_posted(client, owner, staff, product):
+    from bookings.models import Service
+    from bookings.services import booking_transition, booking_verify, proof_send
+    from core.uploads import clean_image
+
+    service = Service.objects.get(slug="desain-kemasan")
+    booking = booking_verify(booking=booking_submit(actor=owner, product=product, service=service, quantity=1), actor=staff)
+    booking_transition(booking=booking, actor=staff, name="start_design")
+    proof_send(booking=booking, actor=staff, file=clean_image(SimpleUploadedFile("a.png", image_bytes("PNG"), "image/png")))
+    client.force_login(owner)
+    response = client.get(url("proof_decide", booking, decision="setujui"))
+    assert response.status_code == 200
+    assert not response.context["approval_form"].is_bound
+    assert "invalid-feedback" not in response.content.decode()
