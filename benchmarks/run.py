@@ -59,6 +59,8 @@ def main():
         for size in SIZES:
             print(f"{name}: seeding {size} bookings…", flush=True)
             run(["manage.py", "seed_demo", "--bookings", str(size)], env)
+            # Fresh statistics for the planner, as autovacuum (PostgreSQL) or a periodic ANALYZE would give.
+            run(["manage.py", "shell", "-c", "from django.db import connection; connection.cursor().execute('ANALYZE')"], env)
             measure_env = {
                 **env, "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "bench-" + "x" * 50,
                 "DJANGO_SECURE_SSL_REDIRECT": "false", "DJANGO_ROOT_URLCONF": "benchmarks.urls", "DJANGO_LOG_LEVEL": "ERROR",

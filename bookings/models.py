@@ -160,6 +160,9 @@ class Booking(TimeStampedModel):
             models.Index(fields=["status", "estimated_finish"], name="booking_status_finish"),
             models.Index(fields=["service", "status", "-priority", "verified_at"], name="booking_queue_order"),
             models.Index(fields=["assignee", "status"], name="booking_assignee_status"),
+            models.Index(fields=["status", "-priority", "submitted_at", "id"], name="booking_board_column"),
+            models.Index(fields=["status", "updated_at"], name="booking_status_updated"),
+            models.Index(fields=["-submitted_at", "-id"], name="booking_recent"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=1), name="booking_quantity_positive"),

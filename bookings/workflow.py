@@ -58,6 +58,9 @@ OWNER_CANCELLABLE = frozenset(
 )
 ACTIVE = frozenset(Status.values) - TERMINAL
 
+# Open and in the office's hands (not waiting for the owner).
+WITH_OFFICE = frozenset(ACTIVE - WAITING_FOR_OWNER)
+
 OFFICE = frozenset({Role.STAFF, Role.ADMIN})
 OWNER = frozenset({Role.OWNER})
 ALL_KINDS = frozenset(WorkflowKind.values)

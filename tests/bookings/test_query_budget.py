@@ -28,10 +28,11 @@ def busiest_owner_client(client):
 
 PAGES = {
     # session, user, groups (role check) + 1 aggregate for all column counts + 1 windowed query for
-    # every column's cards + the filter form's choice lists (services, districts, staff)
-    "board": 8,
+    # the ids of every column's first cards + 1 for those cards + the filter form's choice lists
+    # (services, districts, staff)
+    "board": 9,
     # session, user, groups + one aggregate for the three counts + due, overdue and waiting lists
-    # (each bounded) + workload aggregate
+    # (each bounded: an id subquery with the joins after) + workload aggregate
     "today": 8,
     # session, user, groups + paginator count + one page of bookings joined to business/product/service
     "my_requests": 5,
