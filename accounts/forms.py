@@ -189,3 +189,28 @@ class DocumentForm(forms.Form):
         if kind == DocumentKind.NIB and product:
             self.add_error("product", _("An NIB belongs to the whole business, not to one product."))
         return cleaned
+
+
+class ProfileForm(forms.Form):
+    name = forms.CharField(label=_("Full name"), max_length=150)
+    phone = PhoneField(label=_("WhatsApp number"))
+    email = forms.EmailField(label=_("Email"), required=False)
+    language = forms.ChoiceField(label=_("Language"), choices=())
+    notify_email = forms.BooleanField(label=_("Send me email about my requests"), required=False)
+    notify_whatsapp = forms.BooleanField(
+        label=_("Send me WhatsApp messages about my requests. I agree that the office sends messages to my WhatsApp number through its messaging provider."),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        from django.conf import settings
+
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = settings.LANGUAGES
+        self.helper = submit_helper(_("Save"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("notify_email") and not cleaned.get("email"):
+            self.add_error("email", _("Fill in an email address to receive email."))
+        return cleaned

@@ -26,6 +26,9 @@ class User(AbstractUser):
     consent_at = models.DateTimeField(_("personal data consent given at"), null=True, blank=True)
     consent_version = models.CharField(_("consent text version"), max_length=20, blank=True)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="id")
+    notify_email = models.BooleanField(_("send me email"), default=True)
+    notify_whatsapp = models.BooleanField(_("send me WhatsApp messages"), default=False)
+    whatsapp_consent_at = models.DateTimeField(_("WhatsApp opt-in given at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("user")

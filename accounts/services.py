@@ -31,6 +31,20 @@ def user_set_language(*, user: User, language: str) -> None:
         user.save(update_fields=["language"])
 
 
+def user_update_profile(*, user: User, name: str, phone: str, email: str, language: str,
+                        notify_email: bool, notify_whatsapp: bool) -> User:
+    """Save the person's details and channel choices; WhatsApp opt-in consent is timestamped."""
+    user.name, user.phone, user.email, user.language = name, phone, email, language
+    user.notify_email = notify_email
+    if notify_whatsapp and not user.notify_whatsapp:
+        user.whatsapp_consent_at = timezone.now()
+    if not notify_whatsapp:
+        user.whatsapp_consent_at = None
+    user.notify_whatsapp = notify_whatsapp
+    user.save(update_fields=["name", "phone", "email", "language", "notify_email", "notify_whatsapp", "whatsapp_consent_at"])
+    return user
+
+
 def user_set_role(*, user: User, role: str) -> None:
     user.groups.add(Group.objects.get(name=role))
     if role == Role.ADMIN and not user.is_staff:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("masuk/", views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("daftar/", views.register, name="register"),
+    path("profil/", views.profile, name="profile"),
     path("usaha/", views.business_list, name="business_list"),
     path("usaha/baru/", views.business_create, name="business_create"),
     path("usaha/<uuid:public_id>/", views.business_detail, name="business_detail"),

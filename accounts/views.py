@@ -1,5 +1,7 @@
 import uuid
 
+from django.conf import settings
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -10,7 +12,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from accounts import selectors, services
-from accounts.forms import BusinessForm, DocumentForm, LoginForm, RegistrationForm
+from accounts.forms import BusinessForm, DocumentForm, LoginForm, ProfileForm, RegistrationForm
 from accounts.models import Business
 from core.files import protected_file_response
 from core.permissions import owner_required
@@ -120,3 +122,21 @@ def document_delete(request, public_id):
 def document_scan(request, public_id):
     document = selectors.document_for_user(request.user, public_id)
     return protected_file_response(document.scan, download_name=f"{document.kind}-{document.number or 'scan'}")
+
+
+@login_required
+def profile(request):
+    user = request.user
+    initial = {
+        "name": user.name, "phone": user.phone, "email": user.email, "language": user.language,
+        "notify_email": user.notify_email, "notify_whatsapp": user.notify_whatsapp,
+    }
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.user_update_profile(user=user, **form.cleaned_data)
+        messages.success(request, _("Profile saved."))
+        response = redirect("accounts:profile")
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, max_age=settings.LANGUAGE_COOKIE_AGE,
+                            samesite=settings.LANGUAGE_COOKIE_SAMESITE, secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False))
+        return response
+    return render(request, "accounts/profile.html", {"form": form})

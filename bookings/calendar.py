@@ -21,3 +21,14 @@ def add_working_days(start: datetime.date, days: int, holidays: frozenset[dateti
         if is_working_day(day, holidays):
             remaining -= 1
     return day
+
+
+def subtract_working_days(end: datetime.date, days: int, holidays: frozenset[datetime.date]) -> datetime.date:
+    """The date ``days`` working days before ``end``."""
+    day = end
+    remaining = days
+    while remaining > 0:
+        day -= datetime.timedelta(days=1)
+        if is_working_day(day, holidays):
+            remaining -= 1
+    return day

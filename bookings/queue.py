@@ -25,6 +25,7 @@ from django.utils import timezone
 from bookings.calendar import add_working_days, holidays_from, is_working_day
 from bookings.models import Booking, BookingEvent, Service
 from bookings.workflow import IN_PROGRESS, PATHS, Status
+from notifications import booking_notices
 
 QUEUE_ORDER = ("-priority", "verified_at", "id")
 # How many recently completed bookings of a service the stage medians are measured on, and how
@@ -96,8 +97,9 @@ def recompute(service_id: int, *, today: datetime.date | None = None) -> int:
         queued = list(
             Booking.objects.filter(service=service, status=Status.QUEUED)
             .order_by(*QUEUE_ORDER)
-            .only("pk", "quantity", "priority", "verified_at", "queue_position", "estimated_start", "estimated_finish")
+            .select_related("business__owner", "service")
         )
+        before = {b.pk: (b.queue_position, b.estimated_finish) for b in queued}
         ahead = (
             Booking.objects.filter(service=service, status__in=IN_PROGRESS).aggregate(units=Sum("quantity"))["units"] or 0
         )
@@ -115,6 +117,10 @@ def recompute(service_id: int, *, today: datetime.date | None = None) -> int:
             booking.estimated_finish = add_working_days(start, max(processing, own), holidays)
             ahead += booking.quantity
         Booking.objects.bulk_update(queued, ["queue_position", "estimated_start", "estimated_finish"], batch_size=500)
+        for booking in queued:
+            old_position, old_finish = before[booking.pk]
+            if (old_position, old_finish) != (booking.queue_position, booking.estimated_finish):
+                booking_notices.queue_moved(booking, old_position=old_position, old_finish=old_finish, holidays=holidays)
     return len(queued)
 
 

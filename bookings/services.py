@@ -23,6 +23,7 @@ from bookings.queue import schedule_recompute
 from bookings.requirements import describe, missing_requirements
 from bookings.workflow import Status, TransitionError
 from core.uploads import CleanFile
+from notifications import booking_notices
 from products.models import Product
 
 
@@ -93,6 +94,7 @@ def booking_submit(
         for clean in reference_files:
             ReferenceFile.objects.create(booking=booking, file=clean.content, original_name=clean.original_name[:150])
         events.submitted(booking, actor=actor)
+        booking_notices.submitted(booking)
     return booking
 
 
@@ -133,6 +135,7 @@ def _apply(locked: Booking, name: str, *, actor, note: str = "", data: dict | No
         locked, action=transition.name, from_status=from_status, to_status=locked.status, actor=actor, note=note,
         data=data,
     )
+    booking_notices.transition(locked, name=transition.name, actor=actor, note=note, data=data)
     schedule_recompute(locked.service_id)
     return locked
 

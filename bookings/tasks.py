@@ -7,3 +7,18 @@ def recompute_queue(service_id: int) -> int:
     from bookings.queue import recompute
 
     return recompute(service_id)
+
+
+@shared_task(ignore_result=True)
+def send_reminders() -> int:
+    """Proofs awaiting approval for more than 2 working days; goods ready but not collected after 3."""
+    from bookings.reminders import send_reminders as run
+
+    return run()
+
+
+@shared_task(ignore_result=True)
+def send_staff_digest() -> int:
+    from bookings.reminders import send_staff_digest as run
+
+    return run()

@@ -7,6 +7,7 @@ in-process. ``DJANGO_DEBUG`` is off unless set (``make run`` sets it on). See ``
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "accounts",
     "products",
     "bookings",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +74,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
+                "notifications.context_processors.inbox",
             ],
         },
     },
@@ -211,6 +214,28 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 1,
     "visibility_timeout": 3600,
 }
+
+# Publishing a task never retries for long: with the broker down the outbox row stays pending and
+# the periodic dispatch sends it later (see notifications/services.py).
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_POOL_LIMIT = 10
+CELERY_BEAT_SCHEDULE = {
+    "dispatch-pending-notifications": {"task": "notifications.tasks.dispatch_pending", "schedule": 60.0},
+    "booking-reminders": {"task": "bookings.tasks.send_reminders", "schedule": crontab(minute=0, hour="9,14", day_of_week="1-5")},
+    "staff-morning-digest": {"task": "bookings.tasks.send_staff_digest", "schedule": crontab(minute=30, hour=7, day_of_week="1-5")},
+    "cleanup-read-notifications": {"task": "notifications.tasks.cleanup_read_notifications", "schedule": crontab(minute=15, hour=2)},
+}
+
+# Notifications: WhatsApp through a gateway (the default only logs), retries with capped backoff.
+RK_SITE_URL = env.str("RK_SITE_URL", default="http://127.0.0.1:8000")
+RK_WHATSAPP_BACKEND = env.str("RK_WHATSAPP_BACKEND", default="notifications.channels.LogGateway")
+RK_WHATSAPP_URL = env.str("RK_WHATSAPP_URL", default="")
+RK_WHATSAPP_TOKEN = env.str("RK_WHATSAPP_TOKEN", default="")
+RK_WHATSAPP_TIMEOUT = env.float("RK_WHATSAPP_TIMEOUT", default=10.0)
+RK_NOTIFY_RETRY_BASE = env.int("RK_NOTIFY_RETRY_BASE", default=10)
+RK_NOTIFY_RETRY_MAX = env.int("RK_NOTIFY_RETRY_MAX", default=600)
+RK_NOTIFICATION_RETENTION_DAYS = env.int("RK_NOTIFICATION_RETENTION_DAYS", default=90)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -26,19 +26,20 @@ def busiest_owner_client(client):
     return booking
 
 
+# Every signed-in page also counts the unread notifications for the navbar (1 query).
 PAGES = {
     # session, user, groups (role check) + 1 aggregate for all column counts + 1 windowed query for
     # the ids of every column's first cards + 1 for those cards + the filter form's choice lists
     # (services, districts, staff)
-    "board": 9,
+    "board": 10,
     # session, user, groups + one aggregate for the three counts + due, overdue and waiting lists
     # (each bounded: an id subquery with the joins after) + workload aggregate
-    "today": 8,
+    "today": 9,
     # session, user, groups + paginator count + one page of bookings joined to business/product/service
-    "my_requests": 5,
+    "my_requests": 6,
     # session, user, groups + booking with joins + prefetches: events, reference files, proofs,
     # product documents, business documents + the product's documents again for the requirement check
-    "detail": 12,
+    "detail": 13,
     # the signed link: one booking joined to its service (no session for an anonymous visitor)
     "tracking": 1,
 }

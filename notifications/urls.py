@@ -1,0 +1,11 @@
+from django.urls import path
+
+from notifications import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("notifikasi/", views.inbox, name="inbox"),
+    path("notifikasi/<int:pk>/buka/", views.open_notification, name="open"),
+    path("notifikasi/tandai-dibaca/", views.mark_all_read, name="mark_all_read"),
+]
