@@ -22,3 +22,12 @@ def send_staff_digest() -> int:
     from bookings.reminders import send_staff_digest as run
 
     return run()
+
+
+@shared_task(ignore_result=True)
+def recompute_all_queues() -> int:
+    """Safety net run by beat: recompute every service's queue (catches up after a broker outage)."""
+    from bookings.models import Service
+    from bookings.queue import recompute
+
+    return sum(recompute(pk) for pk in Service.objects.values_list("pk", flat=True))

@@ -2,7 +2,10 @@
 
 The WhatsApp gateway is a small interface with two backends, chosen by ``RK_WHATSAPP_BACKEND``:
 ``LogGateway`` (the default: writes the message to the log) and ``HttpGateway``, which POSTs JSON
-``{"to": "+62…", "message": "…"}`` with ``Authorization: Bearer <token>`` to ``RK_WHATSAPP_URL``.
+``{"to": "+62…", "message": "…", "reference": "rk-notification-<id>"}`` with
+``Authorization: Bearer <token>`` and ``Idempotency-Key: <reference>`` to ``RK_WHATSAPP_URL``. The
+reference lets the provider drop a repeat: if a worker dies after the gateway accepted a message but
+before the outbox row was marked sent, the redelivered task sends it again under the same reference.
 Errors worth retrying raise GatewayError; a refusal that will not change raises PermanentGatewayError.
 """
 from __future__ import annotations
@@ -29,8 +32,8 @@ class PermanentGatewayError(Exception):
 
 
 class LogGateway:
-    def send(self, *, to: str, message: str) -> None:
-        logger.info("WhatsApp to %s: %s", to, message)
+    def send(self, *, to: str, message: str, reference: str) -> None:
+        logger.info("WhatsApp %s to %s: %s", reference, to, message)
 
 
 class HttpGateway:
@@ -39,11 +42,15 @@ class HttpGateway:
         self.token = token if token is not None else settings.RK_WHATSAPP_TOKEN
         self.timeout = timeout or settings.RK_WHATSAPP_TIMEOUT
 
-    def send(self, *, to: str, message: str) -> None:
+    def send(self, *, to: str, message: str, reference: str) -> None:
         request = urllib.request.Request(
             self.url,
-            data=json.dumps({"to": to, "message": message}).encode(),
-            headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.token}"},
+            data=json.dumps({"to": to, "message": message, "reference": reference}).encode(),
+            headers={
+                "Content-Type": "application/json",
+                "Authorization": f"Bearer {self.token}",
+                "Idempotency-Key": reference,
+            },
             method="POST",
         )
         try:
@@ -76,6 +83,6 @@ def send(notification) -> None:
         return
     if notification.channel == Channel.WHATSAPP:
         text = f"{notification.subject}\n\n{notification.body}"
-        whatsapp_gateway().send(to=recipient.phone, message=text)
+        whatsapp_gateway().send(to=recipient.phone, message=text, reference=f"rk-notification-{notification.pk}")
         return
     raise PermanentGatewayError(f"unknown channel {notification.channel}")

@@ -212,7 +212,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 3,
     "socket_connect_timeout": 3,
     "max_retries": 1,
-    "visibility_timeout": 3600,
+    # Longer than any countdown or ETA we use (retries are capped at RK_NOTIFY_RETRY_MAX; reminders
+    # come from beat), or a delayed task would be delivered twice.
+    "visibility_timeout": env.int("RK_BROKER_VISIBILITY_TIMEOUT", default=3600),
 }
 
 # Publishing a task never retries for long: with the broker down the outbox row stays pending and
@@ -222,6 +224,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_POOL_LIMIT = 10
 CELERY_BEAT_SCHEDULE = {
     "dispatch-pending-notifications": {"task": "notifications.tasks.dispatch_pending", "schedule": 60.0},
+    "recompute-all-queues": {"task": "bookings.tasks.recompute_all_queues", "schedule": 600.0},
     "booking-reminders": {"task": "bookings.tasks.send_reminders", "schedule": crontab(minute=0, hour="9,14", day_of_week="1-5")},
     "staff-morning-digest": {"task": "bookings.tasks.send_staff_digest", "schedule": crontab(minute=30, hour=7, day_of_week="1-5")},
     "cleanup-read-notifications": {"task": "notifications.tasks.cleanup_read_notifications", "schedule": crontab(minute=15, hour=2)},

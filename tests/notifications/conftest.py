@@ -6,7 +6,11 @@ import pytest
 
 
 class FakeGateway:
-    """A WhatsApp HTTP gateway on 127.0.0.1 that fails the first ``failures`` requests with 503."""
+    """A WhatsApp HTTP gateway on 127.0.0.1 that fails the first ``failures`` requests with 503.
+
+    Like real providers it keeps one message per idempotency reference: ``received`` holds the
+    messages that reached people, ``attempts`` counts every request.
+    """
 
     def __init__(self, failures=0, status=503, delay=0.0):
         self.failures, self.status, self.delay = failures, status, delay
@@ -19,13 +23,14 @@ class FakeGateway:
 
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 gateway.attempts += 1
-                if gateway.delay:
+                if gateway.delay and gateway.attempts == 1:
                     time.sleep(gateway.delay)
                 if gateway.attempts <= gateway.failures:
                     self.send_response(gateway.status)
                     self.end_headers()
                     return
-                gateway.received.append({"auth": self.headers.get("Authorization"), **body})
+                if body["reference"] not in {m["reference"] for m in gateway.received}:
+                    gateway.received.append({"auth": self.headers.get("Authorization"), **body})
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.end_headers()
