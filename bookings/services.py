@@ -7,6 +7,7 @@ service's queue is recomputed after commit — all in one transaction.
 from __future__ import annotations
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,10 +22,14 @@ from bookings.models import Booking, BookingCounter, HandoverMethod, Proof, Refe
 from bookings.proofs import APPROVAL_CHECKLIST
 from bookings.queue import schedule_recompute
 from bookings.requirements import describe, missing_requirements
+from bookings.tasks import make_tracking_qr
 from bookings.workflow import Status, TransitionError
 from core.uploads import CleanFile
 from notifications import booking_notices
 from products.models import Product
+
+
+logger = logging.getLogger(__name__)
 
 
 def format_code(year: int, number: int) -> str:
@@ -95,7 +100,20 @@ def booking_submit(
             ReferenceFile.objects.create(booking=booking, file=clean.content, original_name=clean.original_name[:150])
         events.submitted(booking, actor=actor)
         booking_notices.submitted(booking)
+        _after_commit(make_tracking_qr, booking.pk)
     return booking
+
+
+def _after_commit(task, *args) -> None:
+    """Enqueue a task once the transaction commits; a broker outage must not fail the caller."""
+
+    def enqueue():
+        try:
+            task.delay(*args)
+        except Exception:  # noqa: BLE001 - broker down or hung: the page makes it on demand instead
+            logger.warning("Broker unavailable; %s%r not enqueued", task.name, args, exc_info=True)
+
+    transaction.on_commit(enqueue, robust=True)
 
 
 def _locked(booking: Booking) -> Booking:

@@ -31,3 +31,15 @@ def recompute_all_queues() -> int:
     from bookings.queue import recompute
 
     return sum(recompute(pk) for pk in Service.objects.values_list("pk", flat=True))
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def make_tracking_qr(booking_id: int) -> None:
+    """Draw the QR code of a booking's signed tracking link once, for its printed work order."""
+    from bookings.models import Booking
+    from bookings.tracking import absolute_tracking_url, qr_path
+    from core.qr import stored_qr
+
+    booking = Booking.objects.filter(pk=booking_id).first()
+    if booking is not None:
+        stored_qr(qr_path(booking), absolute_tracking_url(booking), make=True)

@@ -47,3 +47,13 @@ def booking_from_code(code: str, last4: str) -> Booking | None:
     expected = booking.business.phone[-4:] if booking else "----"
     matches = hmac.compare_digest(expected.encode(), (last4 or "").strip().encode())
     return booking if booking and matches else None
+
+
+def qr_path(booking: Booking) -> str:
+    return f"bookings/qr/{booking.public_id.hex}.svg"
+
+
+def absolute_tracking_url(booking: Booking) -> str:
+    from django.conf import settings
+
+    return settings.RK_SITE_URL.rstrip("/") + tracking_url(booking)

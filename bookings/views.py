@@ -148,13 +148,18 @@ def proof_file(request, public_id):
 
 @login_required
 def work_order(request, code):
-    """A printable work order / receipt with a QR code of the signed tracking link."""
-    from core.qr import qr_svg
+    """A printable work order / receipt with a QR code of the signed tracking link.
+
+    The QR code is drawn by a Celery task when the request is submitted; a booking older than that
+    (or made while the broker was down) gets it drawn here once and stored.
+    """
+    from bookings.tracking import absolute_tracking_url, qr_path
+    from core.qr import stored_qr
 
     booking = selectors.booking_for_detail(request.user, code)
-    link = request.build_absolute_uri(tracking_url(booking))
+    link = absolute_tracking_url(booking)
     approved = next((p for p in booking.proofs.all() if p.decision == Proof.Decision.APPROVED), None)
-    context = {"booking": booking, "qr": qr_svg(link), "link": link, "approved": approved}
+    context = {"booking": booking, "qr": stored_qr(qr_path(booking), link, make=True), "link": link, "approved": approved}
     return render(request, "bookings/work_order.html", context)
 
 

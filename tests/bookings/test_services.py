@@ -126,3 +126,18 @@ def test_events_are_append_only(owner, product, pouch):
     with pytest.raises(ValueError):
         event.delete()
     assert BookingEvent.objects.count() == 1
+
+
+def test_the_tracking_qr_code_is_drawn_by_a_task_after_commit(owner, product, pouch, django_capture_on_commit_callbacks):
+    from django.core.files.storage import default_storage
+
+    from bookings.tracking import qr_path
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        booking = submit(owner, product, pouch)
+    assert not default_storage.exists(qr_path(booking))  # nothing drawn inside the request's transaction
+    for callback in callbacks:
+        callback()
+    with default_storage.open(qr_path(booking)) as handle:
+        svg = handle.read()
+    assert svg.startswith(b"<svg") and b'id="qr-path"' in svg
