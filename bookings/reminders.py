@@ -13,7 +13,6 @@ from accounts.roles import Role
 from bookings.calendar import holidays_from, subtract_working_days
 from bookings.models import Booking, BookingEvent
 from bookings.workflow import Status
-from notifications.booking_notices import _link
 from notifications.models import Notification
 from notifications.services import notify
 
@@ -44,7 +43,7 @@ def send_reminders(*, today: datetime.date | None = None) -> int:
         for booking in due_reminders(status, days, kind, today=today):
             with transaction.atomic():
                 path = booking.get_absolute_url()
-                notify(recipient=booking.business.owner, kind=kind, context={"link": _link(path)}, booking=booking, link=path)
+                notify(recipient=booking.business.owner, kind=kind, context={}, booking=booking, link=path)
             sent += 1
     return sent
 
@@ -62,7 +61,6 @@ def send_staff_digest(*, today: datetime.date | None = None) -> int:
         "due": lists["due"]["count"],
         "overdue": lists["overdue"]["count"],
         "waiting": lists["waiting"]["count"],
-        "link": _link("/petugas/hari-ini/"),
     }
     staff = get_user_model().objects.filter(groups__name=Role.STAFF, is_active=True)
     with transaction.atomic():

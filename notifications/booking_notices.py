@@ -9,17 +9,12 @@ transaction that makes the change, so the outbox rows commit (or roll back) with
 """
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from accounts.roles import Role
 from notifications.services import notify
 
 NEAR_POSITION = 3
-
-
-def _link(path: str) -> str:
-    return settings.RK_SITE_URL.rstrip("/") + path
 
 
 def _staff_for(booking):
@@ -31,7 +26,7 @@ def _staff_for(booking):
 
 def submitted(booking) -> None:
     for person in _staff_for(booking):
-        notify(recipient=person, kind="staff_new_request", context={"link": _link(booking.get_absolute_url())},
+        notify(recipient=person, kind="staff_new_request", context={},
                booking=booking, link=booking.get_absolute_url())
 
 
@@ -42,21 +37,21 @@ def transition(booking, *, name: str, actor, note: str, data: dict | None) -> No
     path = booking.get_absolute_url()
     if name == "resubmit":
         for person in _staff_for(booking):
-            notify(recipient=person, kind="staff_data_completed", context={"link": _link(path)}, booking=booking, link=path)
+            notify(recipient=person, kind="staff_data_completed", context={}, booking=booking, link=path)
     if name == "request_revision":
         for person in _staff_for(booking):
-            notify(recipient=person, kind="staff_revision_requested", context={"link": _link(path), "note": note},
+            notify(recipient=person, kind="staff_revision_requested", context={"note": note},
                    booking=booking, link=path)
     if actor is not None and actor.pk == owner.pk:
         return  # the owner did it: no message to themselves
     if name == "send_proof":
-        notify(recipient=owner, kind="proof_sent", context={"link": _link(path), "version": (data or {}).get("proof")},
+        notify(recipient=owner, kind="proof_sent", context={"version": (data or {}).get("proof")},
                booking=booking, link=path)
         return
     if name == "enqueue":
         return  # follows verification at once; the owner hears of the verification and the queue position
     notify(recipient=owner, kind="booking_status",
-           context={"link": _link(path), "status": Status(booking.status).label, "note": note}, booking=booking, link=path)
+           context={"status": Status(booking.status).label, "note": note}, booking=booking, link=path)
 
 
 def queue_moved(booking, *, old_position, old_finish, holidays) -> None:
@@ -66,9 +61,9 @@ def queue_moved(booking, *, old_position, old_finish, holidays) -> None:
     owner = booking.business.owner
     path = booking.get_absolute_url()
     if booking.queue_position and booking.queue_position <= NEAR_POSITION and (old_position is None or old_position > NEAR_POSITION):
-        notify(recipient=owner, kind="queue_near", context={"link": _link(path)}, booking=booking, link=path)
+        notify(recipient=owner, kind="queue_near", context={}, booking=booking, link=path)
     # A slip counts once the booking had a queue estimate (not against the rough one made at submission).
     already_queued = old_position is not None
     if already_queued and old_finish and booking.estimated_finish and working_days_between(old_finish, booking.estimated_finish, holidays) >= 1:
-        notify(recipient=owner, kind="estimate_slipped", context={"link": _link(path), "old_date": old_finish},
+        notify(recipient=owner, kind="estimate_slipped", context={"old_date": old_finish},
                booking=booking, link=path)

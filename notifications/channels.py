@@ -68,6 +68,18 @@ def whatsapp_gateway():
     return import_string(settings.RK_WHATSAPP_BACKEND)()
 
 
+def text_with_link(notification) -> str:
+    """The message body, and for messages that leave the app the full address to open."""
+    if not notification.link:
+        return notification.body
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    with translation.override(notification.recipient.language):
+        label = gettext("Open:")
+    return f"{notification.body}\n\n{label} {settings.RK_SITE_URL.rstrip('/')}{notification.link}"
+
+
 def send(notification) -> None:
     """Send one notification on its channel; raises GatewayError / PermanentGatewayError."""
     from notifications.models import Channel
@@ -77,12 +89,12 @@ def send(notification) -> None:
         return
     if notification.channel == Channel.EMAIL:
         try:
-            send_mail(notification.subject, notification.body, None, [recipient.email], fail_silently=False)
+            send_mail(notification.subject, text_with_link(notification), None, [recipient.email], fail_silently=False)
         except (smtplib.SMTPException, OSError) as error:
             raise GatewayError(f"email: {error}") from None
         return
     if notification.channel == Channel.WHATSAPP:
-        text = f"{notification.subject}\n\n{notification.body}"
+        text = f"{notification.subject}\n\n{text_with_link(notification)}"
         whatsapp_gateway().send(to=recipient.phone, message=text, reference=f"rk-notification-{notification.pk}")
         return
     raise PermanentGatewayError(f"unknown channel {notification.channel}")
