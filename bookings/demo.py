@@ -17,9 +17,10 @@ from django.utils import timezone
 
 from accounts.models import Business, District, User
 from accounts.roles import Role
+from bookings.calendar import add_working_days
 from bookings.models import Booking, BookingCounter, BookingEvent, Service
 from bookings.queue import recompute
-from bookings.workflow import PATHS, Status, TERMINAL
+from bookings.workflow import PATHS, TERMINAL, TRANSITIONS, Status
 from products.models import Product
 
 CHUNK = 2000
@@ -61,8 +62,16 @@ def _owners_and_products(count: int, rng: random.Random, password_hash: str, tag
     )
 
 
-def _history(path: list[str], final: str, submitted: datetime.datetime, rng: random.Random):
-    """(action, from, to, time) steps walking ``path`` from submission to ``final``."""
+def _action(current: str, following: str, kind: str) -> str:
+    for transition in TRANSITIONS.values():
+        if transition.target == following and transition.allows(status=current, kind=kind):
+            return transition.name
+    return f"to_{following}"
+
+
+def _history(path: list[str], kind: str, final: str, submitted: datetime.datetime, rng: random.Random):
+    """(action, from, to, time) steps walking ``path`` from submission to ``final``; a quarter of
+    the design proofs get one revision round."""
     steps = [("submit", "", Status.SUBMITTED, submitted)]
     when = submitted
     target_index = len(path) - 1 if final == "done" else None
@@ -70,13 +79,21 @@ def _history(path: list[str], final: str, submitted: datetime.datetime, rng: ran
         target_index = rng.randrange(0, len(path) - 1)
     elif final in ("rejected", "cancelled"):
         target_index = rng.randrange(0, min(3, len(path) - 1))
-    for current, following in zip(path[: target_index], path[1 : target_index + 1]):
+
+    def step(current, following):
+        nonlocal when
         when = when + datetime.timedelta(hours=rng.randint(2, 70))
-        steps.append((f"to_{following}", current, following, when))
+        steps.append((_action(current, following, kind), current, following, when))
+
+    for current, following in zip(path[:target_index], path[1 : target_index + 1]):
+        if current == Status.AWAITING_APPROVAL and rng.random() < 0.25:
+            step(current, Status.REVISION)
+            step(Status.REVISION, Status.AWAITING_APPROVAL)
+        step(current, following)
     if final in ("rejected", "cancelled"):
         when = when + datetime.timedelta(hours=rng.randint(1, 48))
         status = Status.REJECTED if final == "rejected" else Status.CANCELLED
-        steps.append((final, steps[-1][2], status, when))
+        steps.append(("reject" if final == "rejected" else "cancel", steps[-1][2], status, when))
     return steps
 
 
@@ -100,7 +117,7 @@ def generate_bookings(total: int, *, seed: int = 2026, tag: str = "demo-owner", 
             submitted = times[made + len(bookings)]
             weights = FINAL_WEIGHTS if made + len(bookings) >= total - RECENT_OPEN else CLOSED_WEIGHTS
             final = rng.choices(list(weights), weights=list(weights.values()))[0]
-            steps = _history(PATHS[service.workflow], final, submitted, rng)
+            steps = _history(PATHS[service.workflow], service.workflow, final, submitted, rng)
             if steps[-1][3] > now:
                 steps = [s for s in steps if s[3] <= now]
             status = steps[-1][2]
@@ -108,12 +125,13 @@ def generate_bookings(total: int, *, seed: int = 2026, tag: str = "demo-owner", 
             numbers[year] += 1
             quantity = max(service.minimum_order, rng.choice([1, 50, 100, 200, 500]))
             verified = next((s[3] for s in steps if s[2] == Status.VERIFIED), None)
+            due = add_working_days(timezone.localdate(verified), service.lead_time_days, frozenset()) if verified else None
             bookings.append(
                 Booking(
                     code=f"RK-{year}-{numbers[year]:05d}", business_id=product.business_id, product=product,
                     service=service, created_by_id=product.business.owner_id, quantity=quantity,
                     unit_price=service.cost_for(1), estimated_cost=service.cost_for(quantity), status=status,
-                    submitted_at=submitted, verified_at=verified, closed_at=steps[-1][3] if status in TERMINAL else None,
+                    submitted_at=submitted, verified_at=verified, due_date=due, closed_at=steps[-1][3] if status in TERMINAL else None,
                     estimated_finish=(submitted + datetime.timedelta(days=service.lead_time_days * 7 // 5)).date(),
                     quantity_produced=quantity if status == Status.DONE and service.workflow != "consultation" else None,
                     assignee_id=rng.choice(staff) if staff and status not in (Status.SUBMITTED, Status.REJECTED) else None,
@@ -124,9 +142,12 @@ def generate_bookings(total: int, *, seed: int = 2026, tag: str = "demo-owner", 
             Booking.objects.bulk_create(bookings, batch_size=500)
             BookingEvent.objects.bulk_create(
                 [
-                    BookingEvent(booking=b, action=a, from_status=f, to_status=t, created_at=w, actor_id=None)
+                    BookingEvent(
+                        booking=b, action=a, from_status=f, to_status=t, created_at=w, actor_id=None,
+                        stage_seconds=int((w - steps[i - 1][3]).total_seconds()) if i else None,
+                    )
                     for b, steps in zip(bookings, histories)
-                    for a, f, t, w in steps
+                    for i, (a, f, t, w) in enumerate(steps)
                 ],
                 batch_size=2000,
             )

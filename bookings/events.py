@@ -7,9 +7,12 @@ from bookings.models import Booking, BookingEvent
 def record(
     booking: Booking, *, action: str, from_status: str, to_status: str, actor=None, note: str = "", data=None
 ) -> BookingEvent:
+    now = timezone.now()
+    previous = BookingEvent.objects.filter(booking=booking).order_by("-created_at", "-id").values_list("created_at", flat=True).first()
     return BookingEvent.objects.create(
         booking=booking,
-        created_at=timezone.now(),
+        created_at=now,
+        stage_seconds=int((now - previous).total_seconds()) if previous else None,
         actor=actor,
         action=action,
         from_status=from_status,

@@ -129,6 +129,9 @@ class Booking(TimeStampedModel):
     status = models.CharField(_("status"), max_length=25, choices=Status.choices, default=Status.SUBMITTED)
     submitted_at = models.DateTimeField(_("submitted at"))
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    due_date = models.DateField(
+        _("due date"), null=True, blank=True, help_text=_("Verification date plus the service's lead time in working days.")
+    )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     priority = models.SmallIntegerField(_("priority"), default=0)
     queue_position = models.PositiveIntegerField(_("queue position"), null=True, blank=True)
@@ -204,12 +207,18 @@ class BookingEvent(models.Model):
     to_status = models.CharField(_("to"), max_length=25, choices=Status.choices)
     note = models.TextField(_("note"), blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
+    # Seconds the booking spent in ``from_status`` (since the previous event), written with the event
+    # so reports can aggregate stage times without pairing events up.
+    stage_seconds = models.PositiveIntegerField(_("time in the previous stage (s)"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("booking event")
         verbose_name_plural = _("booking events")
-        indexes = [models.Index(fields=["booking", "created_at"], name="event_booking_time")]
+        indexes = [
+            models.Index(fields=["booking", "created_at"], name="event_booking_time"),
+            models.Index(fields=["action", "created_at"], name="event_action_time"),
+        ]
 
     def __str__(self):
         return f"{self.booking_id}: {self.from_status} → {self.to_status}"

@@ -188,7 +188,9 @@ def booking_verify(*, booking: Booking, actor, override_reason: str = "") -> Boo
                 % {"missing": "; ".join(missing)}
             )
         data = {"override": override_reason, "missing": missing} if missing else {}
-        _apply(locked, "verify", actor=actor, note=override_reason if missing else "", data=data)
+        today = timezone.localdate()
+        locked.due_date = add_working_days(today, locked.service.lead_time_days, holidays_from(today))
+        _apply(locked, "verify", actor=actor, note=override_reason if missing else "", data=data, extra_fields=["due_date"])
         _apply(locked, "enqueue", actor=None)
     return locked
 

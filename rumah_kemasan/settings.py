@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "products",
     "bookings",
     "notifications",
+    "reports",
 ]
 
 MIDDLEWARE = [

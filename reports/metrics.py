@@ -1,0 +1,259 @@
+"""The throughput report, computed by the database.
+
+Every figure is an aggregate (``Count(filter=)``, ``Sum``, date truncation, percentiles from
+reports.dbfunctions) over the bookings and events of the period: no Python loop over bookings. The
+period is a range of local (WIT) dates, both ends included.
+
+Definitions:
+- submitted / verified: submitted_at / verified_at in the period; completed, rejected, cancelled:
+  closed in the period with that status; backlog: submitted before the moment and not yet closed.
+- lead time: calendar days from submission to completion, of the requests completed in the period.
+- on time: completed no later than the due date (verification + the service's lead time in working days).
+- time per stage: the time requests completed in the period spent in each status.
+- UMKM served: distinct businesses with a request completed in the period; first-time: of those, the
+  ones with no request completed before the period.
+"""
+from __future__ import annotations
+
+import datetime
+from dataclasses import asdict, dataclass
+
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Business
+from bookings.models import Booking, BookingEvent
+from bookings.workflow import Status
+from reports.dbfunctions import DaysBetween, grouped_percentiles, percentiles
+
+FRACTIONS = [0.5, 0.9]
+LEAD_TIME_BUCKETS = [(0, 5), (5, 10), (10, 20), (20, 40), (40, None)]
+
+
+@dataclass(frozen=True)
+class ReportParams:
+    start: datetime.date
+    end: datetime.date
+    service_id: int | None = None
+    district_id: int | None = None
+    staff_id: int | None = None
+
+    @property
+    def start_at(self) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(self.start, datetime.time.min))
+
+    @property
+    def end_at(self) -> datetime.datetime:
+        """The first moment after the period."""
+        return timezone.make_aware(datetime.datetime.combine(self.end + datetime.timedelta(days=1), datetime.time.min))
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["start"], data["end"] = self.start.isoformat(), self.end.isoformat()
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ReportParams:
+        return cls(
+            start=datetime.date.fromisoformat(data["start"]), end=datetime.date.fromisoformat(data["end"]),
+            service_id=data.get("service_id"), district_id=data.get("district_id"), staff_id=data.get("staff_id"),
+        )
+
+
+def scope(params: ReportParams):
+    qs = Booking.objects.all()
+    if params.service_id:
+        qs = qs.filter(service_id=params.service_id)
+    if params.district_id:
+        qs = qs.filter(business__district_id=params.district_id)
+    if params.staff_id:
+        qs = qs.filter(assignee_id=params.staff_id)
+    return qs
+
+
+def _in(field: str, params: ReportParams) -> Q:
+    return Q(**{f"{field}__gte": params.start_at, f"{field}__lt": params.end_at})
+
+
+def completed_q(params: ReportParams) -> Q:
+    return Q(status=Status.DONE) & _in("closed_at", params)
+
+
+def completed(params: ReportParams):
+    return scope(params).filter(completed_q(params))
+
+
+def lead_time():
+    return DaysBetween(F("closed_at"), F("submitted_at"))
+
+
+def summary(params: ReportParams) -> dict:
+    """The counts, backlog, value and reach of the period: one aggregate query, plus percentiles."""
+    done = completed_q(params)
+    earlier_done = Booking.objects.filter(business=OuterRef("business"), status=Status.DONE, closed_at__lt=params.start_at)
+
+    def backlog_at(moment):
+        return Q(submitted_at__lt=moment) & (Q(closed_at__isnull=True) | Q(closed_at__gte=moment))
+
+    row = scope(params).aggregate(
+        submitted=Count("pk", filter=_in("submitted_at", params)),
+        verified=Count("pk", filter=_in("verified_at", params)),
+        completed=Count("pk", filter=done),
+        rejected=Count("pk", filter=Q(status=Status.REJECTED) & _in("closed_at", params)),
+        cancelled=Count("pk", filter=Q(status=Status.CANCELLED) & _in("closed_at", params)),
+        backlog_start=Count("pk", filter=backlog_at(params.start_at)),
+        backlog_end=Count("pk", filter=backlog_at(params.end_at)),
+        with_due=Count("pk", filter=done & Q(due_date__isnull=False)),
+        on_time=Count("pk", filter=done & Q(closed_at__date__lte=F("due_date"))),
+        umkm=Count("business", distinct=True, filter=done),
+        first_time=Count("business", distinct=True, filter=done & ~Exists(earlier_done)),
+        products=Count("product", distinct=True, filter=done),
+        units=Sum("quantity_produced", filter=done, default=0),
+        value=Sum("estimated_cost", filter=done, default=0),
+    )
+    lead = percentiles(completed(params), lead_time(), FRACTIONS)
+    revisions = BookingEvent.objects.filter(action="request_revision", booking__in=completed(params).values("pk")).count()
+    row.update(
+        lead_p50=lead[0.5],
+        lead_p90=lead[0.9],
+        on_time_rate=row["on_time"] / row["with_due"] if row["with_due"] else None,
+        revisions=revisions,
+        revisions_per_request=revisions / row["completed"] if row["completed"] else None,
+    )
+    return row
+
+
+def stages(params: ReportParams) -> list[dict]:
+    """Time spent in each status by the requests completed in the period, longest median first."""
+    events = BookingEvent.objects.filter(booking__in=completed(params).values("pk"), stage_seconds__isnull=False)
+    days = F("stage_seconds") / 86400.0
+    totals = {
+        row["from_status"]: row
+        for row in events.values("from_status").annotate(n=Count("pk"), total=Sum("stage_seconds"))
+    }
+    medians = grouped_percentiles(events, "from_status", days, FRACTIONS)
+    rows = [
+        {
+            "status": stage,
+            "label": Status(stage).label if stage in Status.values else stage,
+            "count": totals[stage]["n"],
+            "total_days": totals[stage]["total"] / 86400,
+            "p50": medians.get(stage, {}).get(0.5),
+            "p90": medians.get(stage, {}).get(0.9),
+        }
+        for stage in totals
+    ]
+    return sorted(rows, key=lambda r: -(r["p50"] or 0))
+
+
+CHOICE_LABELS = {
+    "sector": dict(Business.Sector.choices),
+    "scale": dict(Business.Scale.choices),
+    "gender": dict(Business.Gender.choices),
+}
+
+BREAKDOWNS = {
+    "service": ("service__name", "service_id"),
+    "district": ("business__district__name", "business__district_id"),
+    "sector": ("business__sector", "business__sector"),
+    "scale": ("business__scale", "business__scale"),
+    "gender": ("business__owner_gender", "business__owner_gender"),
+    "staff": ("assignee__name", "assignee_id"),
+}
+
+
+def breakdown(params: ReportParams, dimension: str) -> list[dict]:
+    """Requests submitted and completed, UMKM served, units and value per group (one grouped query);
+    for staff members also the median handling time (lead time of their completed requests)."""
+    label, key = BREAKDOWNS[dimension]
+    done = completed_q(params)
+    rows = list(
+        scope(params)
+        .filter(_in("submitted_at", params) | done)
+        .values(key, label)
+        .annotate(
+            submitted=Count("pk", filter=_in("submitted_at", params)),
+            completed=Count("pk", filter=done),
+            umkm=Count("business", distinct=True, filter=done),
+            units=Sum("quantity_produced", filter=done, default=0),
+            value=Sum("estimated_cost", filter=done, default=0),
+        )
+        .order_by("-completed", label)
+    )
+    if dimension in ("staff", "service"):
+        medians = grouped_percentiles(completed(params), key, lead_time(), [0.5])
+        for row in rows:
+            row["lead_p50"] = medians.get(row[key], {}).get(0.5)
+    choices = CHOICE_LABELS.get(dimension, {})
+    for row in rows:
+        value = row.pop(key)
+        shown = row.pop(label) if label != key else choices.get(value, value)
+        row["key"], row["label"] = value, shown if shown not in (None, "") else _("Not stated")
+    return rows
+
+
+def weekly(params: ReportParams) -> list[dict]:
+    """Submitted and completed per week, and the backlog at the end of each week."""
+    base = scope(params)
+    submitted = dict(
+        base.filter(_in("submitted_at", params)).annotate(week=TruncWeek("submitted_at")).values("week")
+        .annotate(n=Count("pk")).values_list("week", "n")
+    )
+    closed = dict(
+        base.filter(_in("closed_at", params)).annotate(week=TruncWeek("closed_at")).values("week")
+        .annotate(n=Count("pk")).values_list("week", "n")
+    )
+    done = dict(
+        base.filter(completed_q(params)).annotate(week=TruncWeek("closed_at")).values("week")
+        .annotate(n=Count("pk")).values_list("week", "n")
+    )
+    backlog = base.filter(
+        Q(submitted_at__lt=params.start_at) & (Q(closed_at__isnull=True) | Q(closed_at__gte=params.start_at))
+    ).count()
+    weeks = []
+    monday = params.start - datetime.timedelta(days=params.start.weekday())
+    while monday <= params.end:
+        key = next((k for k in set(submitted) | set(closed) if _day(k) == monday), None)
+        s, c = submitted.get(key, 0), closed.get(key, 0)
+        backlog += s - c
+        weeks.append({"week": monday, "submitted": s, "completed": done.get(key, 0), "backlog": backlog})
+        monday += datetime.timedelta(days=7)
+    return weeks
+
+
+def _day(value) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+def lead_time_distribution(params: ReportParams) -> list[dict]:
+    days = lead_time()
+    aggregates = {}
+    for low, high in LEAD_TIME_BUCKETS:
+        condition = Q(_d__gte=low) & (Q(_d__lt=high) if high else Q())
+        aggregates[f"b{low}"] = Count("pk", filter=condition)
+    row = completed(params).annotate(_d=days).aggregate(**aggregates)
+    return [{"low": low, "high": high, "count": row[f"b{low}"]} for low, high in LEAD_TIME_BUCKETS]
+
+
+def build(params: ReportParams) -> dict:
+    """Everything the report page and the exports show."""
+    from reports.models import SurveyResponse
+    from reports.survey import ikm, ikm_by
+
+    surveys = SurveyResponse.objects.filter(
+        booking__in=scope(params).values("pk"), created_at__gte=params.start_at, created_at__lt=params.end_at
+    )
+    return {
+        "params": params,
+        "summary": summary(params),
+        "stages": stages(params),
+        "breakdowns": {name: breakdown(params, name) for name in BREAKDOWNS},
+        "weekly": weekly(params),
+        "distribution": lead_time_distribution(params),
+        "ikm": ikm(surveys),
+        "ikm_by_service": ikm_by(surveys, "booking__service__name"),
+    }
