@@ -18,7 +18,7 @@ def bookings_for_list(user):
 
 
 def booking_for_detail(user, code: str) -> Booking:
-    qs = visible_bookings(user).select_related("business__district", "business__owner", "product", "service")
+    qs = visible_bookings(user).select_related("business__district", "business__owner", "product", "service", "survey")
     qs = qs.prefetch_related(
         Prefetch("events", queryset=BookingEvent.objects.select_related("actor").order_by("created_at", "id")),
         "reference_files",

@@ -90,6 +90,7 @@ def booking_detail(request, code):
         "proofs": proofs,
         "pending_proof": next((p for p in proofs if p.decision == Proof.Decision.PENDING), None),
         "revision_rounds": sum(1 for p in proofs if p.decision == Proof.Decision.REVISION),
+        "has_survey": is_own and booking.status == workflow.Status.DONE and hasattr(booking, "survey"),
     }
     if request.user.acts_for_office and not booking.is_closed:
         context.update(

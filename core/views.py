@@ -11,7 +11,12 @@ from bookings.selectors import active_services, bookings_for_list
 
 
 def landing(request):
-    return render(request, "core/landing.html", {"services": active_services()})
+    context = {"services": active_services()}
+    if settings.RK_PUBLIC_SUMMARY:
+        from reports.views import public_summary
+
+        context["public_summary"] = public_summary()
+    return render(request, "core/landing.html", context)
 
 
 @login_required

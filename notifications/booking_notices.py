@@ -10,6 +10,7 @@ transaction that makes the change, so the outbox rows commit (or roll back) with
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 
 from accounts.roles import Role
 from notifications.services import notify
@@ -52,6 +53,9 @@ def transition(booking, *, name: str, actor, note: str, data: dict | None) -> No
         return  # follows verification at once; the owner hears of the verification and the queue position
     notify(recipient=owner, kind="booking_status",
            context={"status": Status(booking.status).label, "note": note}, booking=booking, link=path)
+    if booking.status == Status.DONE:
+        survey = reverse("reports:survey", kwargs={"code": booking.code})
+        notify(recipient=owner, kind="survey_invite", context={}, booking=booking, link=survey)
 
 
 def queue_moved(booking, *, old_position, old_finish, holidays) -> None:

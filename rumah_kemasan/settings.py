@@ -160,6 +160,8 @@ RK_OFFICE_NAME = env.str("RK_OFFICE_NAME", default="UPTD PLUT KUMKM Provinsi Mal
 RK_OFFICE_ADDRESS = env.str("RK_OFFICE_ADDRESS", default="Jl. Jenderal Sudirman, Batu Merah, Kota Ambon, Maluku")
 RK_OFFICE_PHONE = env.str("RK_OFFICE_PHONE", default="+62911000000")
 RK_CODE_PREFIX = env.str("RK_CODE_PREFIX", default="RK")
+# Show this year's totals of UMKM served per regency/city on the landing page.
+RK_PUBLIC_SUMMARY = env.bool("RK_PUBLIC_SUMMARY", default=False)
 
 # Sessions and cookies.
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=14 * 24 * 3600)

@@ -1,0 +1,102 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.roles import Role
+from bookings import selectors as booking_selectors
+from core.files import protected_file_response
+from core.permissions import owner_required, role_required
+from reports import services
+from reports.charts import charts
+from reports.forms import ReportForm
+from reports.metrics import build
+from reports.models import ReportExport
+from reports.survey import ELEMENTS, SCORES
+
+report_reader = role_required(Role.ADMIN, Role.MANAGER)
+
+
+@report_reader
+def report(request):
+    form = ReportForm(request.GET or None)
+    if not form.is_bound:
+        form = ReportForm({"period": "month"})
+    context = {"form": form, "exports": ReportExport.objects.filter(requested_by=request.user)[:10], "kinds": ReportExport.Kind.choices}
+    if form.is_valid():
+        data = build(form.params())
+        context.update(report=data, charts=charts(data))
+    return render(request, "reports/report.html", context)
+
+
+@report_reader
+@require_POST
+def export(request):
+    form = ReportForm(request.POST)
+    kind = request.POST.get("kind")
+    if kind not in ReportExport.Kind.values or not form.is_valid():
+        messages.error(request, _("Choose a valid period and kind of export."))
+        return redirect("reports:report")
+    services.export_request(user=request.user, kind=kind, params=form.params())
+    messages.success(request, _("The export is being prepared; its download link appears below when it is ready."))
+    return redirect(f"{reverse('reports:report')}?{request.POST.get('query', '')}")
+
+
+@report_reader
+def download(request, pk):
+    export = get_object_or_404(ReportExport, pk=pk, requested_by=request.user, status=ReportExport.Status.READY)
+    return protected_file_response(export.file)
+
+
+@owner_required
+def survey(request, code):
+    from reports.forms_survey import SurveyForm
+
+    booking = booking_selectors.booking_for_detail(request.user, code)
+    if booking.business.owner_id != request.user.pk:
+        from django.http import Http404
+
+        raise Http404
+    if hasattr(booking, "survey"):
+        messages.info(request, _("This survey has already been answered. Thank you!"))
+        return redirect(booking)
+    form = SurveyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        from django.core.exceptions import ValidationError
+
+        answers = {key: form.cleaned_data[key] for key, _label in ELEMENTS}
+        try:
+            services.survey_submit(booking=booking, user=request.user, answers=answers, comment=form.cleaned_data["comment"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Thank you for your answers: they help the office serve better."))
+        return redirect(booking)
+    return render(request, "reports/survey.html", {"form": form, "booking": booking, "scores": SCORES})
+
+
+def public_summary():
+    """UMKM served this year per regency/city, for the landing page (cached for 10 minutes)."""
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from bookings.models import Booking
+    from bookings.workflow import Status
+
+    year = timezone.localdate().year
+    key = f"public-summary-{year}"
+    data = cache.get(key)
+    if data is None:
+        rows = list(
+            Booking.objects.filter(status=Status.DONE, closed_at__year=year)
+            .values("business__district__name")
+            .annotate(umkm=Count("business", distinct=True))
+            .order_by("-umkm", "business__district__name")
+        )
+        total = Booking.objects.filter(status=Status.DONE, closed_at__year=year).values("business").distinct().count()
+        data = {"year": year, "total": total, "rows": rows}
+        cache.set(key, data, 600)
+    return data
