@@ -26,12 +26,12 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "40"))
 WARMUP = 5
 
 
-def measure(client, url):
-    for _ in range(WARMUP):
+def measure(client, url, rounds=None):
+    for _ in range(WARMUP if rounds is None else 1):
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
     times = []
-    for _ in range(ROUNDS):
+    for _ in range(rounds or ROUNDS):
         start = time.perf_counter()
         response = client.get(url)
         times.append((time.perf_counter() - start) * 1000)
@@ -62,7 +62,55 @@ def main():
     results["my requests"] = measure(own, "/permohonan/")
     results["booking detail"] = measure(own, booking.get_absolute_url())
     results["tracking link"] = measure(anonymous, tracking_url(booking))
+    results.update(report_timings())
     print(json.dumps(results))
+
+
+def timed(function, rounds):
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return {"p50": statistics.median(times), "p95": times[max(int(len(times) * 0.95) - 1, 0)]}
+
+
+def report_timings():
+    """The report page for the past year, next to a bare count of the events; the year's XLSX exports."""
+    import datetime
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from bookings.models import BookingEvent
+    from reports import exports
+    from reports.metrics import ReportParams, build
+
+    today = timezone.localdate()
+    start = today - datetime.timedelta(days=365)
+    head = Client()
+    head.force_login(User.objects.get(username="kepala"))
+
+    def bare_count():
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {BookingEvent._meta.db_table}")
+            cursor.fetchone()
+
+    params = ReportParams(start=start, end=today)
+    xlsx_started = time.perf_counter()
+    exports.report_xlsx(build(params))
+    report_xlsx = time.perf_counter() - xlsx_started
+    raw_started = time.perf_counter()
+    exports.bookings_xlsx(params)
+    raw_xlsx = time.perf_counter() - raw_started
+    return {
+        "events": BookingEvent.objects.count(),
+        "bare count(*) over events": timed(bare_count, 10),
+        "report page (a year)": measure(head, f"/laporan/?start={start:%Y-%m-%d}&end={today:%Y-%m-%d}", rounds=5),
+        "xlsx_report_s": report_xlsx,
+        "xlsx_bookings_s": raw_xlsx,
+    }
 
 
 if __name__ == "__main__":

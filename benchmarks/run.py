@@ -122,13 +122,22 @@ def write_report(results, notifications=None):
             f"| page | p50 / p95 at {small['bookings']:,} (ms) | p50 / p95 at {large['bookings']:,} (ms) | growth (p50) | × bare view (p50) |",
             "| --- | ---: | ---: | ---: | ---: |",
         ]
-        for page in [k for k in large if k != "bookings"]:
+        for page in [k for k in large if isinstance(large[k], dict)]:
             s, l = small[page], large[page]
             lines.append(
                 f"| {page} | {s['p50']:.1f} / {s['p95']:.1f} | {l['p50']:.1f} / {l['p95']:.1f} | "
                 f"{l['p50'] / s['p50']:.2f}× | {l['p50'] / bare:.1f}× |"
             )
-        lines.append("")
+        count = large["bare count(*) over events"]["p50"]
+        lines += [
+            "",
+            f"Report (issue #5) at {large['bookings']:,} bookings and {large['events']:,} events: the report page for the past "
+            f"year takes {large['report page (a year)']['p50']:.0f} ms (p50), {large['report page (a year)']['p50'] / count:.0f}× "
+            f"a bare `SELECT count(*)` over the events ({count:.1f} ms); aim: within 10×. The year's XLSX exports: the report "
+            f"in {large['xlsx_report_s']:.1f} s, the {large['bookings']:,} raw requests with stage times in "
+            f"{large['xlsx_bookings_s']:.1f} s (aim: within 30 s).",
+            "",
+        ]
     if notifications:
         n = notifications
         lines += [

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 from django.db import connection
-from django.db.models import Aggregate, Count, F, FloatField, Func, Q, Window
+from django.db.models import Aggregate, Count, DateField, F, FloatField, Func, Q, Window
 from django.db.models.functions import Floor, RowNumber
 
 
@@ -105,3 +105,49 @@ def grouped_percentiles(queryset, group: str, expression, fractions: list[float]
             ranks = found.get(key, {})
             result[key][p] = _interpolate(ranks[low], ranks.get(high, ranks[low]), position)
     return result
+
+
+def _utc_offset_modifier() -> str:
+    """SQLite date modifier for the site's (fixed) UTC offset, e.g. '+540 minutes' for WIT."""
+    import datetime
+    import zoneinfo
+
+    from django.conf import settings
+
+    offset = datetime.datetime.now(zoneinfo.ZoneInfo(settings.TIME_ZONE)).utcoffset()
+    return f"{int(offset.total_seconds() // 60):+d} minutes"
+
+
+class LocalDate(Func):
+    """The local (site time zone) date of a timestamp, computed in SQL without per-row callbacks.
+
+    SQLite stores UTC text; the site's zone (WIT) has no daylight saving, so a fixed offset is exact.
+    """
+
+    output_field = DateField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"date({sql}, %s)", [*params, _utc_offset_modifier()]
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        from django.conf import settings
+
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"(({sql}) AT TIME ZONE %s)::date", [*params, settings.TIME_ZONE]
+
+
+class LocalWeekStart(Func):
+    """The Monday (local date) of the week of a timestamp."""
+
+    output_field = DateField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"date({sql}, %s, 'weekday 0', '-6 days')", [*params, _utc_offset_modifier()]
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        from django.conf import settings
+
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"date_trunc('week', ({sql}) AT TIME ZONE %s)::date", [*params, settings.TIME_ZONE]

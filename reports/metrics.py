@@ -18,15 +18,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import asdict, dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
-from django.db.models.functions import TruncWeek
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Business
 from bookings.models import Booking, BookingEvent
 from bookings.workflow import Status
-from reports.dbfunctions import DaysBetween, grouped_percentiles, percentiles
+from reports.dbfunctions import DaysBetween, LocalDate, LocalWeekStart, grouped_percentiles, percentiles
 
 FRACTIONS = [0.5, 0.9]
 LEAD_TIME_BUCKETS = [(0, 5), (5, 10), (10, 20), (20, 40), (40, None)]
@@ -92,12 +91,11 @@ def lead_time():
 def summary(params: ReportParams) -> dict:
     """The counts, backlog, value and reach of the period: one aggregate query, plus percentiles."""
     done = completed_q(params)
-    earlier_done = Booking.objects.filter(business=OuterRef("business"), status=Status.DONE, closed_at__lt=params.start_at)
 
     def backlog_at(moment):
         return Q(submitted_at__lt=moment) & (Q(closed_at__isnull=True) | Q(closed_at__gte=moment))
 
-    row = scope(params).aggregate(
+    row = scope(params).annotate(closed_day=LocalDate("closed_at")).aggregate(
         submitted=Count("pk", filter=_in("submitted_at", params)),
         verified=Count("pk", filter=_in("verified_at", params)),
         completed=Count("pk", filter=done),
@@ -106,13 +104,15 @@ def summary(params: ReportParams) -> dict:
         backlog_start=Count("pk", filter=backlog_at(params.start_at)),
         backlog_end=Count("pk", filter=backlog_at(params.end_at)),
         with_due=Count("pk", filter=done & Q(due_date__isnull=False)),
-        on_time=Count("pk", filter=done & Q(closed_at__date__lte=F("due_date"))),
+        on_time=Count("pk", filter=done & Q(closed_day__lte=F("due_date"))),
         umkm=Count("business", distinct=True, filter=done),
-        first_time=Count("business", distinct=True, filter=done & ~Exists(earlier_done)),
         products=Count("product", distinct=True, filter=done),
         units=Sum("quantity_produced", filter=done, default=0),
         value=Sum("estimated_cost", filter=done, default=0),
     )
+    served_before = Booking.objects.filter(status=Status.DONE, closed_at__lt=params.start_at).values("business")
+    returning = completed(params).filter(business__in=served_before).values("business").distinct().count()
+    row["first_time"] = row["umkm"] - returning
     lead = percentiles(completed(params), lead_time(), FRACTIONS)
     revisions = BookingEvent.objects.filter(action="request_revision", booking__in=completed(params).values("pk")).count()
     row.update(
@@ -197,36 +197,29 @@ def breakdown(params: ReportParams, dimension: str) -> list[dict]:
 def weekly(params: ReportParams) -> list[dict]:
     """Submitted and completed per week, and the backlog at the end of each week."""
     base = scope(params)
-    submitted = dict(
-        base.filter(_in("submitted_at", params)).annotate(week=TruncWeek("submitted_at")).values("week")
-        .annotate(n=Count("pk")).values_list("week", "n")
-    )
-    closed = dict(
-        base.filter(_in("closed_at", params)).annotate(week=TruncWeek("closed_at")).values("week")
-        .annotate(n=Count("pk")).values_list("week", "n")
-    )
-    done = dict(
-        base.filter(completed_q(params)).annotate(week=TruncWeek("closed_at")).values("week")
-        .annotate(n=Count("pk")).values_list("week", "n")
-    )
+    def per_week(queryset, field):
+        rows = queryset.annotate(week=LocalWeekStart(field)).values("week").annotate(n=Count("pk")).values_list("week", "n")
+        return {_day(week): n for week, n in rows}
+
+    submitted = per_week(base.filter(_in("submitted_at", params)), "submitted_at")
+    closed = per_week(base.filter(_in("closed_at", params)), "closed_at")
+    done = per_week(base.filter(completed_q(params)), "closed_at")
     backlog = base.filter(
         Q(submitted_at__lt=params.start_at) & (Q(closed_at__isnull=True) | Q(closed_at__gte=params.start_at))
     ).count()
     weeks = []
     monday = params.start - datetime.timedelta(days=params.start.weekday())
     while monday <= params.end:
-        key = next((k for k in set(submitted) | set(closed) if _day(k) == monday), None)
-        s, c = submitted.get(key, 0), closed.get(key, 0)
+        s, c = submitted.get(monday, 0), closed.get(monday, 0)
         backlog += s - c
-        weeks.append({"week": monday, "submitted": s, "completed": done.get(key, 0), "backlog": backlog})
+        weeks.append({"week": monday, "submitted": s, "completed": done.get(monday, 0), "backlog": backlog})
         monday += datetime.timedelta(days=7)
     return weeks
 
 
 def _day(value) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return value
+    """SQLite returns the date as text, PostgreSQL as a date."""
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def lead_time_distribution(params: ReportParams) -> list[dict]:
