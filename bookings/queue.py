@@ -14,7 +14,6 @@ positions are cleared before new ones are written, and a unique constraint on
 from __future__ import annotations
 
 import datetime
-import logging
 import math
 import statistics
 from collections import defaultdict
@@ -27,8 +26,6 @@ from bookings.calendar import add_working_days, holidays_from, is_working_day
 from bookings.models import Booking, BookingEvent, Service
 from bookings.workflow import IN_PROGRESS, PATHS, Status
 from notifications import booking_notices
-
-logger = logging.getLogger(__name__)
 
 QUEUE_ORDER = ("-priority", "verified_at", "id")
 # How many recently completed bookings of a service the stage medians are measured on, and how
@@ -134,11 +131,6 @@ def schedule_recompute(service_id: int) -> None:
     catches up within minutes.
     """
     from bookings.tasks import recompute_queue
+    from core.tasks import enqueue_after_commit
 
-    def enqueue():
-        try:
-            recompute_queue.delay(service_id)
-        except Exception:  # noqa: BLE001 - broker down or hung
-            logger.warning("Broker unavailable; queue of service %s will be recomputed by the periodic task", service_id, exc_info=True)
-
-    transaction.on_commit(enqueue, robust=True)
+    enqueue_after_commit(recompute_queue, service_id)

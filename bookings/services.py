@@ -7,7 +7,6 @@ service's queue is recomputed after commit — all in one transaction.
 from __future__ import annotations
 
 import datetime
-import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,12 +23,10 @@ from bookings.queue import schedule_recompute
 from bookings.requirements import describe, missing_requirements
 from bookings.tasks import make_tracking_qr
 from bookings.workflow import Status, TransitionError
+from core.tasks import enqueue_after_commit
 from core.uploads import CleanFile
 from notifications import booking_notices
 from products.models import Product
-
-
-logger = logging.getLogger(__name__)
 
 
 def format_code(year: int, number: int) -> str:
@@ -100,20 +97,8 @@ def booking_submit(
             ReferenceFile.objects.create(booking=booking, file=clean.content, original_name=clean.original_name[:150])
         events.submitted(booking, actor=actor)
         booking_notices.submitted(booking)
-        _after_commit(make_tracking_qr, booking.pk)
+        enqueue_after_commit(make_tracking_qr, booking.pk)  # the work order draws it on demand if this is lost
     return booking
-
-
-def _after_commit(task, *args) -> None:
-    """Enqueue a task once the transaction commits; a broker outage must not fail the caller."""
-
-    def enqueue():
-        try:
-            task.delay(*args)
-        except Exception:  # noqa: BLE001 - broker down or hung: the page makes it on demand instead
-            logger.warning("Broker unavailable; %s%r not enqueued", task.name, args, exc_info=True)
-
-    transaction.on_commit(enqueue, robust=True)
 
 
 def _locked(booking: Booking) -> Booking:

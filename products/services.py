@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Business
+from core.tasks import enqueue_after_commit
 from core.uploads import CleanFile
 from products.models import Product, ProductPhoto
 
@@ -34,7 +35,7 @@ def photos_add(*, product: Product, photos: list[CleanFile]) -> list[ProductPhot
             )
         created = [ProductPhoto.objects.create(product=product, image=photo.content) for photo in photos]
         for photo in created:
-            transaction.on_commit(lambda pk=photo.pk: make_photo_thumbnail.delay(pk))
+            enqueue_after_commit(make_photo_thumbnail, photo.pk)  # without it, the full photo is shown
     return created
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,10 +17,11 @@ EXTENSIONS = {
 
 
 def export_request(*, user, kind: str, params: ReportParams) -> ReportExport:
+    from core.tasks import enqueue_after_commit
     from reports.tasks import build_export
 
     export = ReportExport.objects.create(requested_by=user, kind=kind, params=params.as_dict())
-    transaction.on_commit(lambda: build_export.delay(export.pk))
+    enqueue_after_commit(build_export, export.pk)
     return export
 
 
