@@ -5,8 +5,8 @@
 set -euo pipefail
 PY=${PY:-.venv/bin/python}
 
-echo "== SQLite (the worker integration tests need PostgreSQL and run in the second pass) =="
-env -u DATABASE_URL "$PY" -m pytest -m "not integration" "$@"
+echo "== SQLite (tests that need PostgreSQL, and the worker integration tests, run in the second pass) =="
+env -u DATABASE_URL "$PY" -m pytest -m "not integration and not postgres" "$@"
 
 PG_URL=${TEST_POSTGRES_URL:-${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}}
 if ! "$PY" - "$PG_URL" <<'PYEOF'
