@@ -4,6 +4,7 @@ Every variable has an embedded default so that ``make run`` needs nothing but Py
 no ``DATABASE_URL`` means a SQLite file, no ``CELERY_BROKER_URL`` means Celery runs tasks
 in-process. ``DJANGO_DEBUG`` is off unless set (``make run`` sets it on). See ``.env.example``.
 """
+import datetime
 from pathlib import Path
 
 import environ
@@ -36,6 +37,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "axes",
+    "csp",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
@@ -59,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = env.str("DJANGO_ROOT_URLCONF", default="rumah_kemasan.urls")
@@ -105,6 +110,21 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:landing"
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Login lock-out (django-axes): 5 failures for a username from an address lock it for 15 minutes.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "core.ip.client_ip"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+RK_TRUSTED_PROXIES = env.list("RK_TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -168,6 +188,22 @@ SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=14 * 24 * 3600
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 
+# Content-Security-Policy (django-csp): everything from this site, no inline scripts, no other host.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 # Security: strict when DEBUG is off (production sits behind a TLS reverse proxy).
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -187,6 +223,7 @@ if not DEBUG:
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://rumah-kemasan")}
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "core.views.ratelimited"
+RATELIMIT_IP_META_KEY = "core.ip.client_ip"
 RK_TRACKING_RATE = env.str("RK_TRACKING_RATE", default="10/m")  # code + digits tries per IP
 RK_TRACKING_LINK_RATE = env.str("RK_TRACKING_LINK_RATE", default="60/m")  # signed-link views per IP
 
