@@ -157,5 +157,5 @@ def generate_bookings(total: int, *, seed: int = 2026, tag: str = "demo-owner", 
     for year, number in numbers.items():
         BookingCounter.objects.update_or_create(year=year, defaults={"last_number": number})
     for service in services:
-        recompute(service.pk)
+        recompute(service.pk, notify=False)
     return made

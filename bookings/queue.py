@@ -87,8 +87,12 @@ def first_working_day(day: datetime.date, holidays) -> datetime.date:
     return day
 
 
-def recompute(service_id: int, *, today: datetime.date | None = None) -> int:
-    """Renumber the queue of one service and refresh its estimates. Returns the queue length."""
+def recompute(service_id: int, *, today: datetime.date | None = None, notify: bool = True) -> int:
+    """Renumber the queue of one service and refresh its estimates. Returns the queue length.
+
+    With ``notify`` (the default) owners hear of reaching position 3 or of a slipping date; generated
+    data sets (bookings.demo) pass False.
+    """
     today = today or timezone.localdate()
     with transaction.atomic():
         service = Service.objects.select_for_update().get(pk=service_id)
@@ -117,7 +121,7 @@ def recompute(service_id: int, *, today: datetime.date | None = None) -> int:
             booking.estimated_finish = add_working_days(start, max(processing, own), holidays)
             ahead += booking.quantity
         Booking.objects.bulk_update(queued, ["queue_position", "estimated_start", "estimated_finish"], batch_size=500)
-        for booking in queued:
+        for booking in queued if notify else ():
             old_position, old_finish = before[booking.pk]
             if (old_position, old_finish) != (booking.queue_position, booking.estimated_finish):
                 booking_notices.queue_moved(booking, old_position=old_position, old_finish=old_finish, holidays=holidays)

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Role
 from bookings import selectors as booking_selectors
+from bookings.workflow import Status
 from core.files import protected_file_response
 from core.permissions import owner_required, role_required
 from reports import services
@@ -62,6 +63,9 @@ def survey(request, code):
         raise Http404
     if hasattr(booking, "survey"):
         messages.info(request, _("This survey has already been answered. Thank you!"))
+        return redirect(booking)
+    if booking.status != Status.DONE:
+        messages.info(request, _("The survey opens once the request is completed."))
         return redirect(booking)
     form = SurveyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

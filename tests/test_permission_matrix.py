@@ -1,0 +1,168 @@
+"""Every URL of the app × every role, with the expected status code.
+
+The list of URLs comes from the URL conf: a new URL without a rule here fails the test. Requests are
+GETs; POST-only URLs answer 405 to those who may reach them (and 302/403/404 to the others, as for
+any other page). Objects in the URLs belong to owner A.
+"""
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.services import document_add
+from bookings.services import booking_submit, booking_transition, booking_verify, proof_send
+from bookings.tracking import tracking_token
+from core.uploads import clean_image
+from notifications.models import Channel, Notification
+from products.services import photos_add
+from reports.models import ReportExport
+from tests.conftest import image_bytes
+from tests.factories import UserFactory
+
+ROLES = ("anonymous", "owner_a", "owner_b", "staff", "manager", "admin")
+
+# (anonymous, owner A, owner B, staff, manager, admin)
+PUBLIC = (200, 200, 200, 200, 200, 200)
+SIGNED_IN = (302, 200, 200, 200, 200, 200)
+OWN_READ = (302, 200, 404, 200, 200, 200)  # the owner and the office read it; another owner gets 404
+OWN_WRITE = (302, 200, 404, 403, 403, 403)  # only the owner edits
+OWN_POST = (302, 405, 405, 403, 403, 403)  # owner-only POST actions
+OWNER_PAGE = (302, 200, 200, 403, 403, 403)
+OFFICE_READ = (302, 403, 403, 200, 200, 200)
+OFFICE_ACT_PAGE = (302, 403, 403, 200, 403, 200)
+OFFICE_ACT_POST = (302, 403, 403, 405, 403, 405)
+REPORT = (302, 403, 403, 403, 200, 200)
+POST_SIGNED_IN = (302, 405, 405, 405, 405, 405)
+
+RULES = {
+    "core:landing": PUBLIC,
+    "core:home": (302, 200, 200, 302, 302, 302),  # the office goes on to its board
+    "core:privacy": PUBLIC,
+    "core:healthz": PUBLIC,
+    "core:robots": PUBLIC,
+    "accounts:login": (200, 302, 302, 302, 302, 302),
+    "accounts:logout": (405,) * 6,
+    "accounts:register": (200, 302, 302, 302, 302, 302),
+    "accounts:profile": SIGNED_IN,
+    "accounts:business_list": SIGNED_IN,
+    "accounts:business_create": OWNER_PAGE,
+    "accounts:business_detail": OWN_READ,
+    "accounts:business_edit": OWN_WRITE,
+    "accounts:document_add": OWN_WRITE,
+    "accounts:document_delete": OWN_POST,
+    "accounts:document_scan": OWN_READ,
+    "products:create": OWN_WRITE,
+    "products:detail": OWN_READ,
+    "products:edit": OWN_WRITE,
+    "products:photo_upload": OWN_WRITE,
+    "products:photo_delete": OWN_POST,
+    "products:photo": OWN_READ,
+    "products:photo_thumb": OWN_READ,
+    "bookings:list": SIGNED_IN,
+    "bookings:create": OWNER_PAGE,
+    "bookings:detail": OWN_READ,
+    "bookings:action": POST_SIGNED_IN,
+    "bookings:proof_decide": OWN_WRITE,
+    "bookings:work_order": OWN_READ,
+    "bookings:verify": OFFICE_ACT_POST,
+    "bookings:priority": OFFICE_ACT_POST,
+    "bookings:assign": OFFICE_ACT_POST,
+    "bookings:send_proof": OFFICE_ACT_PAGE,
+    "bookings:finish_production": OFFICE_ACT_POST,
+    "bookings:hand_over": OFFICE_ACT_PAGE,
+    "bookings:proof_file": OWN_READ,
+    "bookings:board": OFFICE_READ,
+    "bookings:table": OFFICE_READ,
+    "bookings:today": OFFICE_READ,
+    "bookings:bulk_verify": OFFICE_ACT_POST,
+    "bookings:reference_file": OWN_READ,
+    "bookings:track": PUBLIC,
+    "bookings:track_link": PUBLIC,
+    "notifications:inbox": SIGNED_IN,
+    "notifications:open": POST_SIGNED_IN,
+    "notifications:mark_all_read": POST_SIGNED_IN,
+    "reports:report": REPORT,
+    "reports:export": (302, 403, 403, 403, 405, 405),
+    "reports:download": (302, 403, 403, 403, 404, 200),  # the admin's own export
+    "reports:survey": (302, 302, 404, 403, 403, 403),  # A: not completed yet, sent back to the request
+    "set_language": (302,) * 6,
+}
+
+
+def url_names(patterns=None, namespace=None):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            yield from url_names(pattern.url_patterns, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+@pytest.fixture
+def world(owner, product, pouch, staff, manager, admin_user):
+    from bookings.models import Service
+
+    jpeg = lambda: clean_image(SimpleUploadedFile("a.jpg", image_bytes("JPEG"), "image/jpeg"))  # noqa: E731
+    document = document_add(business=product.business, product=product, kind="pirt", number="206327101012329",
+                            is_pending=False, scan=jpeg())
+    photo = photos_add(product=product, photos=[jpeg()])[0]
+    booking = booking_submit(actor=owner, product=product, service=Service.objects.get(slug="desain-kemasan"),
+                             quantity=1, reference_files=[jpeg()])
+    booking_verify(booking=booking, actor=staff)
+    booking_transition(booking=booking, actor=staff, name="start_design")
+    proof = proof_send(booking=booking, actor=staff, file=jpeg())
+    note = Notification.objects.filter(recipient=owner, channel=Channel.IN_APP).first()
+    export = ReportExport.objects.create(requested_by=admin_user, kind="report_csv", params={}, status="ready")
+    export.file.save("r.csv", ContentFile(b"a,b"))
+    kwargs = {
+        "public_id": None, "business_id": product.business.public_id, "code": booking.code, "token": tracking_token(booking),
+        "action": "cancel", "decision": "setujui", "pk": None,
+    }
+    objects = {
+        "accounts:business_detail": product.business.public_id, "accounts:business_edit": product.business.public_id,
+        "accounts:document_add": product.business.public_id, "accounts:document_delete": document.public_id,
+        "accounts:document_scan": document.public_id, "products:detail": product.public_id,
+        "products:edit": product.public_id, "products:photo_upload": product.public_id,
+        "products:photo_delete": photo.public_id, "products:photo": photo.public_id, "products:photo_thumb": photo.public_id,
+        "bookings:proof_file": proof.public_id, "bookings:reference_file": booking.reference_files.get().public_id,
+    }
+    pks = {"notifications:open": note.pk, "reports:download": export.pk}
+    users = {"anonymous": None, "owner_a": owner, "owner_b": UserFactory(), "staff": staff, "manager": manager,
+             "admin": admin_user}
+    return kwargs, objects, pks, users
+
+
+def build_url(name, kwargs, objects, pks):
+    from django.urls import NoReverseMatch
+
+    for candidate in ({}, {"code": kwargs["code"]}, {"public_id": objects.get(name)}, {"business_id": kwargs["business_id"]},
+                      {"token": kwargs["token"]}, {"pk": pks.get(name)},
+                      {"code": kwargs["code"], "action": kwargs["action"]},
+                      {"code": kwargs["code"], "decision": kwargs["decision"]}):
+        try:
+            return reverse(name, kwargs=candidate)
+        except NoReverseMatch:
+            continue
+    raise AssertionError(f"cannot build a URL for {name}")
+
+
+def test_every_url_has_a_rule():
+    missing = sorted(set(url_names()) - set(RULES))
+    assert missing == [], f"URLs without a permission rule: {missing}"
+
+
+def test_permission_matrix(client, world):
+    kwargs, objects, pks, users = world
+    problems = []
+    for name in url_names():
+        url = build_url(name, kwargs, objects, pks)
+        for role, expected in zip(ROLES, RULES[name]):
+            client.logout()
+            client.cookies.clear()
+            if users[role] is not None:
+                client.force_login(users[role])
+            status = client.get(url).status_code
+            if status != expected:
+                problems.append(f"{role:9} GET {url} → {status}, expected {expected}")
+    assert problems == [], "\n".join(problems)
