@@ -29,6 +29,7 @@ class User(AbstractUser):
     notify_email = models.BooleanField(_("send me email"), default=True)
     notify_whatsapp = models.BooleanField(_("send me WhatsApp messages"), default=False)
     whatsapp_consent_at = models.DateTimeField(_("WhatsApp opt-in given at"), null=True, blank=True)
+    deletion_requested_at = models.DateTimeField(_("data deletion requested at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("user")

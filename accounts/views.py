@@ -140,3 +140,25 @@ def profile(request):
                             samesite=settings.LANGUAGE_COOKIE_SAMESITE, secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False))
         return response
     return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+def my_data(request):
+    """Download everything the system holds about me (JSON)."""
+    import json
+
+    from django.http import HttpResponse
+
+    data = services.user_data_export(user=request.user)
+    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="rumah-kemasan-{request.user.username}.json"'
+    return response
+
+
+@login_required
+@require_POST
+def request_deletion(request):
+    reason = (request.POST.get("reason") or "").strip()[:1000]
+    services.user_request_deletion(user=request.user, reason=reason)
+    messages.success(request, _("Your request was sent to the office. An administrator will contact you."))
+    return redirect("accounts:profile")

@@ -44,6 +44,8 @@ RULES = {
     "accounts:logout": (405,) * 6,
     "accounts:register": (200, 302, 302, 302, 302, 302),
     "accounts:profile": SIGNED_IN,
+    "accounts:my_data": SIGNED_IN,
+    "accounts:request_deletion": POST_SIGNED_IN,
     "accounts:business_list": SIGNED_IN,
     "accounts:business_create": OWNER_PAGE,
     "accounts:business_detail": OWN_READ,

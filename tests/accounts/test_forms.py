@@ -99,3 +99,30 @@ def test_document_form_refuses_a_product_of_another_business(business, db):
     form = DocumentForm({"kind": "pirt", "number": "206327101012324", "product": foreign.pk}, business=business)
     assert not form.is_valid()
     assert "product" in form.errors
+
+
+def test_owner_downloads_all_their_data(client, owner, product, pouch):
+    import json
+
+    from bookings.services import booking_submit
+
+    booking_submit(actor=owner, product=product, service=pouch, quantity=100)
+    client.force_login(owner)
+    response = client.get("/profil/data-saya/")
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    data = json.loads(response.content)
+    assert data["account"]["username"] == owner.username and "password" not in data["account"]
+    assert data["businesses"][0]["products"][0]["name"] == product.name
+    assert data["requests"][0]["events"][0]["to_status"] == "diajukan"
+
+
+def test_owner_asks_for_deletion_and_admins_are_told(client, owner, admin_user):
+    from notifications.models import Notification
+
+    client.force_login(owner)
+    assert client.get("/profil/hapus-data/").status_code == 405
+    client.post("/profil/hapus-data/", {"reason": "Usaha tutup"})
+    owner.refresh_from_db()
+    assert owner.deletion_requested_at is not None
+    note = Notification.objects.get(recipient=admin_user, kind="data_deletion_request", channel="inapp")
+    assert "Usaha tutup" in note.body

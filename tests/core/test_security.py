@@ -55,3 +55,14 @@ def test_registration_is_rate_limited(client, db):
     data = {"name": "x", "username": "", "phone": "1", "password1": "a", "password2": "b"}
     statuses = [client.post(reverse("accounts:register"), data).status_code for _ in range(21)]
     assert statuses[:20] == [200] * 20 and statuses[20] == 429
+
+
+def test_json_log_lines():
+    import json
+    import logging
+
+    from core.logging import JsonFormatter
+
+    record = logging.LogRecord("rk", logging.WARNING, __file__, 1, "hello %s", ("Ambon",), None)
+    line = json.loads(JsonFormatter().format(record))
+    assert (line["level"], line["logger"], line["message"]) == ("WARNING", "rk", "hello Ambon")
