@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-12)
 
-.PHONY: run test install bench worker beat messages clean
+.PHONY: run test install bench screenshots worker beat messages clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ messages: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .test-db.sqlite3 media staticfiles
+
+# Refresh docs/screenshots from the browser tests (Debian's chromium must be installed).
+screenshots: install
+	RK_SAVE_SCREENSHOTS=1 $(PY) -m pytest tests/browser -q
 
 # Page timings at 1,000 and 100,000 bookings on SQLite and PostgreSQL; writes docs/benchmarks.md.
 bench: install

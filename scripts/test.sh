@@ -24,5 +24,5 @@ then
   echo "== PostgreSQL: skipped (no server; set CI=true to make this a failure) =="
   exit 0
 fi
-echo "== PostgreSQL =="
-DATABASE_URL="$PG_URL" "$PY" -m pytest "$@"
+echo "== PostgreSQL (the browser tests ran in the first pass) =="
+DATABASE_URL="$PG_URL" "$PY" -m pytest -m "not browser" "$@"
