@@ -7,15 +7,37 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from accounts import selectors, services
-from accounts.forms import BusinessForm, DocumentForm, LoginForm, ProfileForm, RegistrationForm
+from accounts.forms import (
+    BusinessForm, DocumentForm, LoginForm, PasswordResetForm, ProfileForm, RegistrationForm, SetPasswordForm,
+)
 from accounts.models import Business
 from core.files import protected_file_response
 from core.permissions import owner_required
+
+
+@method_decorator(ratelimit(key="ip", rate=settings.RK_PASSWORD_RESET_RATE, method="POST", block=True), name="post")
+class PasswordResetView(auth_views.PasswordResetView):
+    """Reset by email, for people who gave one (others ask the office). Same answer whether or not
+    the address is known; rate-limited per address of the requester."""
+
+    form_class = PasswordResetForm
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = SetPasswordForm
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
 
 
 class LoginView(auth_views.LoginView):

@@ -225,6 +225,7 @@ RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "core.views.ratelimited"
 RATELIMIT_IP_META_KEY = "core.ip.client_ip"
 RK_TRACKING_RATE = env.str("RK_TRACKING_RATE", default="10/m")  # code + digits tries per IP
+RK_PASSWORD_RESET_RATE = env.str("RK_PASSWORD_RESET_RATE", default="5/h")  # reset requests per IP
 RK_TRACKING_LINK_RATE = env.str("RK_TRACKING_LINK_RATE", default="60/m")  # signed-link views per IP
 
 # Email: console unless configured (EMAIL_URL=smtp+tls://user:pass@host:587).

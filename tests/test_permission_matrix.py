@@ -43,6 +43,10 @@ RULES = {
     "accounts:login": (200, 302, 302, 302, 302, 302),
     "accounts:logout": (405,) * 6,
     "accounts:register": (200, 302, 302, 302, 302, 302),
+    "accounts:password_reset": PUBLIC,
+    "accounts:password_reset_done": PUBLIC,
+    "accounts:password_reset_confirm": PUBLIC,  # an invalid link: the page says so
+    "accounts:password_reset_complete": PUBLIC,
     "accounts:profile": SIGNED_IN,
     "accounts:my_data": SIGNED_IN,
     "accounts:request_deletion": POST_SIGNED_IN,
@@ -139,7 +143,7 @@ def build_url(name, kwargs, objects, pks):
     from django.urls import NoReverseMatch
 
     for candidate in ({}, {"code": kwargs["code"]}, {"public_id": objects.get(name)}, {"business_id": kwargs["business_id"]},
-                      {"token": kwargs["token"]}, {"pk": pks.get(name)},
+                      {"token": kwargs["token"]}, {"pk": pks.get(name)}, {"uidb64": "MQ", "token": "bad-token"},
                       {"code": kwargs["code"], "action": kwargs["action"]},
                       {"code": kwargs["code"], "decision": kwargs["decision"]}):
         try:

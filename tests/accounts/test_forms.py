@@ -126,3 +126,28 @@ def test_owner_asks_for_deletion_and_admins_are_told(client, owner, admin_user):
     assert owner.deletion_requested_at is not None
     note = Notification.objects.get(recipient=admin_user, kind="data_deletion_request", channel="inapp")
     assert "Usaha tutup" in note.body
+
+
+def test_password_reset_by_email_end_to_end(client, owner):
+    import re
+
+    from django.core import mail
+
+    owner.email = "ina@example.org"
+    owner.save()
+    response = client.post("/lupa-sandi/", {"email": "ina@example.org"})
+    assert response.status_code == 302
+    link = re.search(r"http://testserver(/atur-sandi/\S+)", mail.outbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    assert form_page.status_code == 200
+    client.post(form_page.redirect_chain[-1][0], {"new_password1": "kenari-banda-77", "new_password2": "kenari-banda-77"})
+    owner.refresh_from_db()
+    assert owner.check_password("kenari-banda-77")
+
+
+def test_unknown_address_gets_the_same_answer_and_resets_are_rate_limited(client, db):
+    from django.core import mail
+
+    statuses = [client.post("/lupa-sandi/", {"email": f"x{i}@example.org"}).status_code for i in range(6)]
+    assert statuses == [302] * 5 + [429]
+    assert mail.outbox == []
