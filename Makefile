@@ -3,23 +3,31 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-12)
+RUN_STAMP := $(VENV)/.run-$(shell cat requirements.txt | sha256sum | cut -c1-12)
+DEV_STAMP := $(VENV)/.dev-$(shell cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-12)
 
-.PHONY: run test install bench screenshots worker beat messages clean
+.PHONY: run test install install-dev bench screenshots worker beat messages clean
 
-$(STAMP): requirements.txt requirements-dev.txt
+# `make run` needs only the app's requirements; tests and benchmarks add the pinned dev tools.
+$(RUN_STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt -r requirements-dev.txt
-	rm -f $(VENV)/.installed-* && touch $(STAMP)
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
+	rm -f $(VENV)/.run-* && touch $(RUN_STAMP)
 
-install: $(STAMP)
+$(DEV_STAMP): $(RUN_STAMP) requirements-dev.txt
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt -r requirements-dev.txt
+	rm -f $(VENV)/.dev-* && touch $(DEV_STAMP)
+
+install: $(RUN_STAMP)
+
+install-dev: $(DEV_STAMP)
 
 run: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py seed_demo
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:8000
 
-test: install
+test: install-dev
 	PY=$(PY) scripts/test.sh
 
 # With CELERY_BROKER_URL set (redis://127.0.0.1:6379/0), run the worker and, in one place only, beat.
@@ -30,7 +38,7 @@ beat: install
 	$(VENV)/bin/celery -A rumah_kemasan beat --loglevel=INFO
 
 # Update the catalogues after changing strings (needs gettext's msgfmt), then translate and compile.
-messages: install
+messages: install-dev
 	DJANGO_DEBUG=true $(PY) manage.py makemessages -l id -l en --no-location --ignore=.venv --ignore=staticfiles
 	DJANGO_DEBUG=true $(PY) scripts/compile_messages.py
 
@@ -38,9 +46,9 @@ clean:
 	rm -rf $(VENV) db.sqlite3 .test-db.sqlite3 media staticfiles
 
 # Refresh docs/screenshots from the browser tests (Debian's chromium must be installed).
-screenshots: install
+screenshots: install-dev
 	RK_SAVE_SCREENSHOTS=1 $(PY) -m pytest tests/browser -q
 
 # Page timings at 1,000 and 100,000 bookings on SQLite and PostgreSQL; writes docs/benchmarks.md.
-bench: install
+bench: install-dev
 	$(PY) benchmarks/run.py
