@@ -9,3 +9,21 @@ def build_export(export_id: int) -> None:
     export = ReportExport.objects.filter(pk=export_id).first()
     if export is not None:
         export_build(export=export)
+
+
+@shared_task(ignore_result=True)
+def dispatch_pending_exports() -> int:
+    """Beat: hand again to the worker the exports still waiting after 5 minutes (lost to a broker outage)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reports.models import ReportExport
+
+    ids = list(
+        ReportExport.objects.filter(status=ReportExport.Status.PENDING, created_at__lt=timezone.now() - timedelta(minutes=5))
+        .values_list("pk", flat=True)[:50]
+    )
+    for pk in ids:
+        build_export.delay(pk)
+    return len(ids)

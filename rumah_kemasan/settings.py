@@ -269,6 +269,7 @@ CELERY_BROKER_POOL_LIMIT = 10
 CELERY_BEAT_SCHEDULE = {
     "dispatch-pending-notifications": {"task": "notifications.tasks.dispatch_pending", "schedule": 60.0},
     "recompute-all-queues": {"task": "bookings.tasks.recompute_all_queues", "schedule": 600.0},
+    "dispatch-pending-exports": {"task": "reports.tasks.dispatch_pending_exports", "schedule": 300.0},
     "booking-reminders": {"task": "bookings.tasks.send_reminders", "schedule": crontab(minute=0, hour="9,14", day_of_week="1-5")},
     "staff-morning-digest": {"task": "bookings.tasks.send_staff_digest", "schedule": crontab(minute=30, hour=7, day_of_week="1-5")},
     "cleanup-read-notifications": {"task": "notifications.tasks.cleanup_read_notifications", "schedule": crontab(minute=15, hour=2)},

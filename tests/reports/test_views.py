@@ -114,3 +114,18 @@ def test_public_summary_only_when_switched_on(client, known, settings):  # noqa:
     cache.clear()
     response = client.get("/")
     assert "public_summary" in response.context
+
+
+def test_exports_lost_to_a_broker_outage_are_built_later(manager, known):  # noqa: F811
+    import datetime
+
+    from django.utils import timezone
+
+    from reports.tasks import dispatch_pending_exports
+
+    export = ReportExport.objects.create(requested_by=manager, kind="report_csv", params=Q1.as_dict())
+    ReportExport.objects.filter(pk=export.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=10))
+    assert dispatch_pending_exports() == 1
+    export.refresh_from_db()
+    assert export.status == "ready" and export.file
+    assert dispatch_pending_exports() == 0
