@@ -2,7 +2,7 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
-from bookings.models import Booking, BookingEvent, Proof, Service
+from bookings.models import Booking, BookingEvent, Proof, ReferenceFile, Service
 
 
 def visible_bookings(user):
@@ -27,6 +27,20 @@ def booking_for_detail(user, code: str) -> Booking:
         "business__documents",
     )
     return get_object_or_404(qs, code=code)
+
+
+def reference_file_for_user(user, public_id) -> ReferenceFile:
+    qs = ReferenceFile.objects.select_related("booking__business")
+    if not user.is_office:
+        qs = qs.filter(booking__business__owner=user)
+    return get_object_or_404(qs, public_id=public_id)
+
+
+def proof_for_user(user, public_id) -> Proof:
+    qs = Proof.objects.select_related("booking__business")
+    if not user.is_office:
+        qs = qs.filter(booking__business__owner=user)
+    return get_object_or_404(qs, public_id=public_id)
 
 
 def active_services():

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
@@ -13,8 +13,7 @@ from bookings import selectors, services, workflow
 from bookings.forms import (
     ApprovalForm, AssignForm, BookingForm, NoteForm, PriorityForm, ProductionForm, RevisionForm, TrackingForm, VerifyForm,
 )
-from bookings.models import Proof, ReferenceFile
-from bookings.proofs import APPROVAL_CHECKLIST
+from bookings.models import Proof
 from bookings.requirements import describe, missing_requirements
 from bookings.tracking import booking_from_code, booking_from_token, tracking_url
 from core.files import protected_file_response
@@ -140,10 +139,7 @@ def proof_decide(request, code, decision):
 
 @login_required
 def proof_file(request, public_id):
-    qs = Proof.objects.select_related("booking__business")
-    if not request.user.is_office:
-        qs = qs.filter(booking__business__owner=request.user)
-    proof = get_object_or_404(qs, public_id=public_id)
+    proof = selectors.proof_for_user(request.user, public_id)
     return protected_file_response(proof.file, download_name=f"{proof.booking.code}-v{proof.version}")
 
 
@@ -188,10 +184,7 @@ def booking_action(request, code, action):
 
 @login_required
 def reference_file(request, public_id):
-    qs = ReferenceFile.objects.select_related("booking__business")
-    if not request.user.is_office:
-        qs = qs.filter(booking__business__owner=request.user)
-    ref = get_object_or_404(qs, public_id=public_id)
+    ref = selectors.reference_file_for_user(request.user, public_id)
     return protected_file_response(ref.file, download_name=ref.original_name)
 
 

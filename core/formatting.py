@@ -6,9 +6,3 @@ def format_rupiah(value) -> str:
     sign = "-" if amount < 0 else ""
     return f"{sign}Rp {abs(amount):,}".replace(",", ".")
 
-
-def mask_phone(value) -> str:
-    """Show only the last four digits of a phone number: ``+62 ••• 5678``."""
-    if not value:
-        return ""
-    return f"•••• {str(value)[-4:]}"

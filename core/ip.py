@@ -15,6 +15,3 @@ def client_ip(request) -> str:
         return forwarded.split(",")[-1].strip() or remote
     return remote
 
-
-def ratelimit_key(group, request) -> str:
-    return client_ip(request)

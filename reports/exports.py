@@ -14,7 +14,7 @@ from openpyxl.styles import Font
 
 from bookings.workflow import Status
 from reports.dbfunctions import DaysBetween
-from reports.metrics import ReportParams, _in, completed_q, scope
+from reports.metrics import ReportParams, _in, scope
 
 
 def _summary_rows(report) -> list[tuple[str, object]]:

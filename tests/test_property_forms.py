@@ -1,6 +1,5 @@
 """Property-based tests (hypothesis): whatever people type into the public forms and the tracking
 page, nothing answers 500, and every rejection names a field."""
-import pytest
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

@@ -1,6 +1,6 @@
 from django import template
 
-from core.formatting import format_rupiah, mask_phone
+from core.formatting import format_rupiah
 
 register = template.Library()
 
@@ -10,7 +10,3 @@ def rupiah(value):
     """Format an integer amount of Rupiah as ``Rp 1.250.000``."""
     return format_rupiah(value)
 
-
-@register.filter
-def masked_phone(value):
-    return mask_phone(value)

@@ -101,8 +101,8 @@ def test_owner_journey(page, photo_file):
     shot(page, "07-tracking")
 
 
-def test_staff_journey(page):
-    staff = UserFactory(role=Role.STAFF, username="petugas1", password=PASSWORD)
+def test_staff_journey(page, tmp_path):
+    UserFactory(role=Role.STAFF, username="petugas1", password=PASSWORD)
     owner = UserFactory(role=Role.OWNER)
     product = ProductFactory(business=BusinessFactory(owner=owner))
     DocumentFactory(business=product.business, product=product, kind="pirt", number="206327101012329")
@@ -123,7 +123,9 @@ def test_staff_journey(page):
     shot(page, "09-staff-request")
     page.click("button:has-text('Mulai desain')")
     page.click("text=Unggah dan kirim draf desain")
-    page.set_input_files("#id_file", str(_proof_file(page)))
+    proof = tmp_path / "draf.png"
+    proof.write_bytes(image_bytes("PNG", size=(600, 400), colour="#2e7d5b"))
+    page.set_input_files("#id_file", str(proof))
     page.fill("#id_note", "Versi 1")
     page.click("#submit-id-submit")
     page.wait_for_url(f"**{booking.get_absolute_url()}")
@@ -146,14 +148,6 @@ def test_staff_journey(page):
     page.goto(page.base + "/petugas/hari-ini/")
     check_accessibility(page)
     shot(page, "11-staff-today")
-
-
-def _proof_file(page):
-    from pathlib import Path
-
-    path = Path(__import__("tempfile").mkdtemp()) / "draf.png"
-    path.write_bytes(image_bytes("PNG", size=(600, 400), colour="#2e7d5b"))
-    return path
 
 
 def test_admin_report_journey(page):

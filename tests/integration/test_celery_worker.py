@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bookings.models import Booking, Service
-from bookings.services import booking_submit, booking_verify
+from bookings.services import booking_verify
 from notifications import services
 from notifications.models import Channel, Notification
 from rumah_kemasan.celery import app as celery_app
@@ -286,7 +286,6 @@ def test_the_same_task_delivered_twice_sends_one_message(people, gateway, start_
 
 
 def test_a_worker_child_killed_mid_task_still_sends_once(people, gateway, start_worker):
-    from notifications.tasks import deliver_notification
 
     owner, _staff, product = people
     gateway.delay = 5  # the first request hangs in the gateway while we kill the worker's child
@@ -304,7 +303,6 @@ def test_a_worker_child_killed_mid_task_still_sends_once(people, gateway, start_
 
 
 def test_a_gateway_that_fails_twice_then_succeeds_sends_one_message(people, gateway, start_worker):
-    from notifications.tasks import deliver_notification
 
     owner, _staff, product = people
     gateway.failures = 2

@@ -1,10 +1,8 @@
 """Idempotent demo data: the catalogue (from migrations), one account per role, a business with
 products, documents, photos and a few bookings at different steps. Refuses to run without DEBUG."""
 import datetime
-import io
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
