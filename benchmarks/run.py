@@ -207,13 +207,53 @@ def write_report(results, notifications=None):
             "",
         ]
     (ROOT / "docs").mkdir(exist_ok=True)
-    (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines) + "\n")
+    path = ROOT / "docs" / "benchmarks.md"
+    old = path.read_text() if path.exists() else ""
+    kept = old[old.index("<!-- bench:"):] if "<!-- bench:" in old else ""  # the sections of later issues stay
+    path.write_text("\n".join(lines) + "\n" + ("\n" + kept if kept else ""))
     print("Wrote docs/benchmarks.md")
 
 
+def write_section(name, markdown):
+    """Replace (or append) one named section of docs/benchmarks.md, keeping the rest as it is.
+
+    Each issue's benchmark owns one block between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->`,
+    so `python benchmarks/run.py --only NAME` refreshes that block alone.
+    """
+    path = ROOT / "docs" / "benchmarks.md"
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    start, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
+    block = f"{start}\n{markdown.strip()}\n{end}"
+    if start in text and end in text:
+        text = text[: text.index(start)] + block + text[text.index(end) + len(end):]
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    path.write_text(text)
+    print(f"Wrote section {name} to docs/benchmarks.md")
+
+
+# Further benchmarks: NAME -> module in benchmarks/ exposing `run(base_env) -> str` (Markdown).
+# `python benchmarks/run.py --only NAME` runs one; `make bench` runs the pages, then every section.
+SECTIONS = {}
+
+
+def run_sections(names=None):
+    import importlib
+
+    base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL")}
+    for name in names or SECTIONS:
+        module = importlib.import_module(f"benchmarks.{SECTIONS[name]}")
+        print(f"Section {name}…", flush=True)
+        write_section(name, module.run(base))
+
+
 if __name__ == "__main__":
-    if "--load-only" in sys.argv:  # against the PostgreSQL data set a previous full run left
+    sys.path.insert(0, str(ROOT))
+    if "--only" in sys.argv:
+        run_sections(sys.argv[sys.argv.index("--only") + 1].split(","))
+    elif "--load-only" in sys.argv:  # against the PostgreSQL data set a previous full run left
         base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL")}
         write_load_section(load_test(base, os.environ.get("BENCH_DATABASE_URL", PG_DEFAULT)))
     else:
         main()
+        run_sections()
