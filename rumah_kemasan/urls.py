@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("products.urls")),
     path("", include("bookings.urls")),
+    path("", include("payments.urls")),
+    path("", include("materials.urls")),
     path("", include("notifications.urls")),
     path("", include("reports.urls")),
     path("bahasa/", set_language, name="set_language"),
