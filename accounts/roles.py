@@ -12,7 +12,7 @@ class Role(models.TextChoices):
 
 
 # Roles that work inside the office and may see every business and booking.
-OFFICE_ROLES = frozenset({Role.STAFF, Role.ADMIN, Role.MANAGER})
+OFFICE_ROLES = frozenset({Role.STAFF, Role.ADMIN, Role.MANAGER, Role.TREASURER})
 # Roles that may act on bookings as the office (fire staff transitions).
 ACTING_OFFICE_ROLES = frozenset({Role.STAFF, Role.ADMIN})
 # Roles that record and confirm payments, close the day and read the cash book (with superusers).
