@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "products",
     "bookings",
     "notifications",
+    "outreach",
     "reports",
 ]
 
