@@ -8,6 +8,7 @@ from accounts.forms import DATE_INPUT, PhoneField
 from accounts.models import Business, District, User
 from accounts.roles import ACTING_OFFICE_ROLES
 from bookings.models import Service
+from intake.models import Visit
 from outreach.models import OutreachTrip
 from products.models import Product
 
@@ -65,6 +66,10 @@ class IntakeForm(forms.Form):
     )
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=1_000_000)
     notes = forms.CharField(label=_("Notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    consent = forms.BooleanField(
+        label=_("The owner agreed in person that UPTD PLUT processes their personal and business data (UU 27/2022)."),
+        required=False,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -88,6 +93,7 @@ class VisitForm(forms.Form):
     visitor_name = forms.CharField(label=_("Visitor's name"), max_length=150)
     visitor_phone = PhoneField(label=_("WhatsApp number"), required=False)
     visitor_gender = forms.ChoiceField(label=_("Gender"), choices=Business.Gender.choices)
+    visit_purpose = forms.ChoiceField(label=_("Purpose"), choices=Visit.Purpose.choices)
     visit_note = forms.CharField(label=_("What was discussed"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):

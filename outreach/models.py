@@ -79,6 +79,10 @@ class OutreachRecord(TimeStampedModel):
         "bookings.Booking", on_delete=models.PROTECT, null=True, blank=True, related_name="outreach_record",
         verbose_name=_("request"),
     )
+    visit = models.OneToOneField(
+        "intake.Visit", on_delete=models.PROTECT, null=True, blank=True, related_name="outreach_record",
+        verbose_name=_("guest-book entry"),
+    )
     attempts = models.PositiveIntegerField(_("times received"), default=1)
 
     class Meta:

@@ -9,8 +9,9 @@
   different content under its key (``SyncConflict``, HTTP 409);
 * a record that fails validation is stored as failed with its errors, and may come back corrected
   under the same key;
-* the owner, business, product and request are created by the intake services, which find an owner by
-  WhatsApp number, so a second device sending the same number attaches to the same owner.
+* the owner, business, product and request (or a guest-book entry) are created by the intake services
+  (outreach.records), which find an owner by WhatsApp number, so a second device sending the same number
+  attaches to the same owner.
 """
 from __future__ import annotations
 
@@ -83,7 +84,7 @@ def record_sync(
     device_time_text: str, photos: list[CleanFile] = (), photo_bytes: list[bytes] = (),
 ) -> SyncResult:
     """Store one record sent by a device, exactly once per key. See the module's docstring."""
-    from outreach.intake import apply_record  # the intake services, behind one adapter
+    from outreach.records import apply_record  # the intake services, behind one adapter
 
     fingerprint = content_hash(kind=kind, fields=fields, device_time=device_time_text, photos=list(photo_bytes))
     now = timezone.now()
@@ -102,9 +103,9 @@ def record_sync(
         record.attempts += 1
         try:
             with transaction.atomic():  # a savepoint: a failed intake leaves nothing half-made
-                owner, booking = apply_record(actor=actor, trip=trip, kind=kind, fields=fields, photos=list(photos),
-                                              client_uuid=client_uuid)
-                record.owner, record.booking = owner, booking
+                owner, booking, visit = apply_record(actor=actor, trip=trip, kind=kind, fields=fields,
+                                                     photos=list(photos), client_uuid=client_uuid, device_time=device_time)
+                record.owner, record.booking, record.visit = owner, booking, visit
                 record.status, record.synced_at, record.errors = OutreachRecord.Status.SYNCED, now, {}
                 record.save()
                 if booking is not None:
@@ -116,7 +117,7 @@ def record_sync(
         except ValidationError as error:
             record.status, record.synced_at = OutreachRecord.Status.FAILED, None
             record.errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
-            record.owner, record.booking = None, None
+            record.owner, record.booking, record.visit = None, None, None
             record.save()
             return SyncResult(record=record, created=True, errors=record.errors)
     return SyncResult(record=record, created=True)

@@ -51,6 +51,7 @@
     showKind(kind);
     fieldsOf(kind).forEach(function (el) {
       var v = record.fields[el.name];
+      if (el.type === "checkbox") { el.checked = !!v; return; }
       el.value = v === undefined ? (el.name === "district" && data ? String(data.trip.district) : (el.defaultValue || "")) : v;
       if (v === undefined && el.tagName === "SELECT") { el.value = el.name === "district" && data ? String(data.trip.district) : el.querySelector("option[selected]") ? el.querySelector("option[selected]").value : ""; }
     });
@@ -61,7 +62,7 @@
 
   function readForm() {
     var fields = {};
-    fieldsOf(kind).forEach(function (el) { fields[el.name] = el.value; });
+    fieldsOf(kind).forEach(function (el) { fields[el.name] = el.type === "checkbox" ? (el.checked ? "on" : "") : el.value; });
     return fields;
   }
 
@@ -121,12 +122,13 @@
 
   function renderPhotos() {
     var list = $("photo-list");
-    list.querySelectorAll("img").forEach(function (img) { URL.revokeObjectURL(img.src); });
     list.textContent = "";
     (draft.photos || []).forEach(function (blob, i) {
       var wrap = document.createElement("div");
       var img = document.createElement("img");
-      img.src = URL.createObjectURL(blob);
+      var reader = new FileReader();  // a data: address: the Content-Security-Policy allows no blob: images
+      reader.onload = function () { img.src = reader.result; };
+      reader.readAsDataURL(blob);
       img.alt = fmt(L.photo, { n: i + 1 });
       var del = document.createElement("button");
       del.type = "button"; del.className = "btn btn-sm btn-link text-danger p-0"; del.textContent = L.remove_photo;

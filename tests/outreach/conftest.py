@@ -27,7 +27,7 @@ def intake_fields(**overrides) -> dict:
         "owner_name": "Mama Yosina", "phone": "0812 7777 1234", "owner_gender": "female", "business_name": "Sagu Yosina",
         "district": str(District.objects.get(name="Kepulauan Aru").pk), "address": "Desa Wangel, Dobo", "sector": "food",
         "scale": "mikro", "product_name": "Sagu lempeng", "category": "food", "service": "desain-kemasan", "quantity": "1",
-        "notes": "",
+        "notes": "", "consent": "on",
     }
     fields.update(overrides)
     return fields

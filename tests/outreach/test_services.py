@@ -72,6 +72,34 @@ def test_synced_booking_carries_the_device_time_and_the_sync_time(staff, trip):
 
 
 @pytest.mark.django_db
+def test_booking_channel_is_outreach_and_linked_to_the_trip(staff, trip):
+    booking = sync(staff, trip, uuid.uuid4()).record.booking
+    assert booking.channel == "outreach" and booking.entered_by == staff
+    assert booking.outreach_record.trip == trip
+
+
+@pytest.mark.django_db
+def test_new_owner_needs_consent_given_in_person(staff, trip):
+    result = sync(staff, trip, uuid.uuid4(), fields=intake_fields(consent=""))
+    assert not result.ok and "consent" in result.errors
+
+
+@pytest.mark.django_db
+def test_guest_book_entry_is_idempotent_too(staff, trip):
+    from intake.models import Visit
+
+    fields = {"visitor_name": "Bapak Frans", "visitor_phone": "0813 4444 5555", "visitor_gender": "male",
+              "visit_purpose": "pirt", "visit_note": "Tanya P-IRT"}
+    key = uuid.uuid4()
+    first = sync(staff, trip, key, fields=fields, kind="visit")
+    again = sync(staff, trip, key, fields=fields, kind="visit")
+    assert first.ok and not again.created
+    visit = Visit.objects.get()
+    assert visit.channel == "outreach" and visit.district == trip.district and visit.visited_at == DEVICE_TIME
+    assert first.record.visit == visit and first.record.booking is None
+
+
+@pytest.mark.django_db
 def test_second_device_with_the_same_whatsapp_number_attaches_to_the_same_owner(staff, trip):
     sync(staff, trip, uuid.uuid4())
     sync(staff, trip, uuid.uuid4(), fields=intake_fields(phone="+6281277771234", product_name="Bagea kenari"))
