@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("payments.urls")),
     path("", include("materials.urls")),
     path("", include("notifications.urls")),
+    path("", include("outreach.urls")),
     path("", include("reports.urls")),
     path("bahasa/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

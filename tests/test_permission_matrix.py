@@ -18,6 +18,7 @@ from core.uploads import clean_image
 from materials.models import Material
 from payments import services as payment_services
 from notifications.models import Channel, Notification
+from outreach.models import OutreachTrip
 from products.services import photos_add
 from reports.models import ReportExport
 from tests.conftest import image_bytes
@@ -37,7 +38,7 @@ OFFICE_ACT_PAGE = (302, 403, 403, 200, 403, 200, 403)
 OFFICE_ACT_POST = (302, 403, 403, 405, 403, 405, 403)
 REPORT = (302, 403, 403, 403, 200, 200, 403)
 POST_SIGNED_IN = (302, 405, 405, 405, 405, 405, 405)
-STORE_READ = (302, 403, 403, 200, 200, 200, 403)  # the materials store: staff, admins, the head of office
+STORE_READ = (302, 403, 403, 200, 200, 200, 403)  # staff, admins, the head of office, not the treasurer (store, trips)
 MONEY_PAGE = (302, 403, 403, 403, 403, 200, 200)  # the treasurer and admins only (the cash book among them)
 MONEY_POST = (302, 403, 403, 403, 403, 405, 405)
 MONEY_REPORT = (302, 403, 403, 403, 200, 200, 200)
@@ -55,6 +56,12 @@ RULES = {
     "accounts:password_reset_done": PUBLIC,
     "accounts:password_reset_confirm": PUBLIC,  # an invalid link: the page says so
     "accounts:password_reset_complete": PUBLIC,
+    "accounts:code_request": PUBLIC,
+    "accounts:code_reset": PUBLIC,
+    "accounts:code_verify": (302,) * 6,  # without a number asked for first: back to the number
+    "accounts:password_set": SIGNED_IN,
+    "accounts:claim": (410,) * 6,  # the matrix has no valid claim link: the page says so
+    "accounts:owner_merge": (302, 403, 403, 403, 403, 200),
     "accounts:profile": SIGNED_IN,
     "accounts:my_data": SIGNED_IN,
     "accounts:request_deletion": POST_SIGNED_IN,
@@ -121,6 +128,15 @@ RULES = {
     "materials:detail": STORE_READ,
     "materials:receive": OFFICE_ACT_PAGE,
     "materials:adjust": OFFICE_ACT_PAGE,
+    "outreach:trip_list": STORE_READ,
+    "outreach:trip_create": OFFICE_ACT_PAGE,
+    "outreach:trip_detail": STORE_READ,
+    "outreach:trip_data": OFFICE_ACT_PAGE,
+    "outreach:app": OFFICE_ACT_PAGE,
+    "outreach:session": PUBLIC,  # says whether the session is valid; a token only to staff
+    "outreach:service_worker": PUBLIC,
+    "outreach:manifest": PUBLIC,
+    "outreach:sync": (401, 403, 403, 405, 403, 405, 403),  # JSON: 401 asks the device to sign in again
     "set_language": (302,) * 7,
 }
 
@@ -170,6 +186,10 @@ def world(owner, product, pouch, staff, manager, admin_user):
         "payments:receipt": entry.public_id, "payments:reverse": entry.public_id, "payments:claim_proof": claim.public_id,
         "payments:claim_confirm": claim.public_id, "payments:claim_reject": claim.public_id,
     }
+    trip = OutreachTrip.objects.create(district=product.business.district, place="Desa", starts_on="2026-12-01",
+                                       ends_on="2026-12-02", target=5, created_by=staff)
+    for name in ("outreach:trip_detail", "outreach:trip_data", "outreach:sync"):
+        objects[name] = trip.public_id
     pks = {"notifications:open": note.pk, "reports:download": export.pk, "materials:detail": material.pk,
            "materials:receive": material.pk, "materials:adjust": material.pk}
     users = {"anonymous": None, "owner_a": owner, "owner_b": UserFactory(), "staff": staff, "manager": manager,

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('bookings', '0009_booking_awaiting_materials'),
+        ('bookings', '0011_booking_awaiting_materials'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0006_user_deletion_requested_at'),
-        ('bookings', '0009_booking_awaiting_materials'),
+        ('bookings', '0011_booking_awaiting_materials'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bookings', '0008_event_stage_seconds'),
+        ('bookings', '0010_booking_channel_existing'),
     ]
 
     operations = [
