@@ -33,14 +33,13 @@ logger = logging.getLogger(__name__)
 
 # Celery queues, one per channel so that a slow or broken channel stalls no other, plus one for
 # urgent messages (one-time sign-in codes) that must never wait behind a backlog.
-QUEUE_CODES = "notify.codes"
 QUEUES = {Channel.WHATSAPP: "notify.whatsapp", Channel.EMAIL: "notify.email", Channel.IN_APP: "notify.inapp"}
 Status = Notification.Status
 OPEN_STATUSES = (Status.PENDING, Status.SENDING, Status.UNCONFIRMED)
 
 
 def queue_for(notification: Notification) -> str:
-    return QUEUE_CODES if notification.urgent else QUEUES[notification.channel]
+    return settings.RK_CODES_QUEUE if notification.urgent else QUEUES[notification.channel]
 
 
 def channels_for(user) -> list[str]:
@@ -91,7 +90,7 @@ def notify(*, recipient, kind: str, context: dict, booking=None, link: str = "",
     """Write one outbox row per channel for ``recipient`` (call inside the causing transaction).
 
     ``urgent=True`` (one-time sign-in codes and anything a person is waiting for on the spot) sends
-    the rows through the ``notify.codes`` queue, which its own worker drains ahead of any backlog.
+    the rows through ``RK_CODES_QUEUE`` (``notify.codes``), which its own worker drains ahead of any backlog.
     """
     if not recipient.is_active:
         return []

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "accounts",
     "products",
     "bookings",
+    "intake",
     "notifications",
     "reports",
 ]
@@ -271,9 +272,11 @@ RK_BROKER_PUBLISH_WAIT = env.float("RK_BROKER_PUBLISH_WAIT", default=0.1)
 RK_BROKER_BREAKER_SECONDS = env.float("RK_BROKER_BREAKER_SECONDS", default=5.0)
 # Queues: the default one for CPU work (images, exports, QR codes), one per notification channel and
 # one for one-time codes, so no channel waits behind another (see README, "Workers").
+# notify(..., urgent=True) (one-time WhatsApp sign-in codes) goes to RK_CODES_QUEUE.
 CELERY_TASK_DEFAULT_QUEUE = "celery"
+RK_CODES_QUEUE = env.str("RK_CODES_QUEUE", default="notify.codes")
 CELERY_TASK_QUEUES = [
-    Queue(name) for name in ("celery", "notify.codes", "notify.email", "notify.inapp", "notify.whatsapp")
+    Queue(name) for name in ("celery", RK_CODES_QUEUE, "notify.email", "notify.inapp", "notify.whatsapp")
 ]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_POOL_LIMIT = 10
@@ -281,7 +284,7 @@ CELERY_BEAT_SCHEDULE = {
     "dispatch-pending-notifications": {
         "task": "notifications.tasks.dispatch_pending",
         "schedule": env.float("RK_NOTIFY_RELAY_SECONDS", default=5.0),
-        "options": {"queue": "notify.codes", "expires": 30},  # the fast queue; a stale relay run is dropped
+        "options": {"queue": RK_CODES_QUEUE, "expires": 30},  # the fast queue; a stale relay run is dropped
     },
     "recompute-all-queues": {"task": "bookings.tasks.recompute_all_queues", "schedule": 600.0},
     "dispatch-pending-exports": {"task": "reports.tasks.dispatch_pending_exports", "schedule": 300.0},
@@ -317,6 +320,16 @@ RK_NOTIFY_LEASE_SECONDS = env.int("RK_NOTIFY_LEASE_SECONDS", default=60)
 # A published row that is still pending this long later was lost by the broker: publish it again.
 RK_NOTIFY_REQUEUE_AFTER = env.int("RK_NOTIFY_REQUEUE_AFTER", default=120)
 RK_NOTIFICATION_RETENTION_DAYS = env.int("RK_NOTIFICATION_RETENTION_DAYS", default=90)
+RK_CODE_DIGITS = 6
+RK_CODE_VALID_MINUTES = 10
+RK_CODE_MAX_TRIES = 5
+RK_CODE_LOCK_MINUTES = env.int("RK_CODE_LOCK_MINUTES", default=30)
+RK_CODE_RATE_PER_NUMBER = env.str("RK_CODE_RATE_PER_NUMBER", default="3/10m")  # code requests per number
+RK_CODE_RATE_PER_IP = env.str("RK_CODE_RATE_PER_IP", default="10/h")  # code requests per client address
+RK_CODE_VERIFY_RATE_PER_IP = env.str("RK_CODE_VERIFY_RATE_PER_IP", default="30/h")
+RK_CLAIM_VALID_DAYS = 7
+RK_CLAIM_RATE = env.str("RK_CLAIM_RATE", default="20/h")  # claim link opens/posts per client address
+RK_OFFICE_HOURS = env.str("RK_OFFICE_HOURS", default="Senin–Jumat 08.00–16.00 WIT")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -47,6 +47,12 @@ RULES = {
     "accounts:password_reset_done": PUBLIC,
     "accounts:password_reset_confirm": PUBLIC,  # an invalid link: the page says so
     "accounts:password_reset_complete": PUBLIC,
+    "accounts:code_request": PUBLIC,
+    "accounts:code_reset": PUBLIC,
+    "accounts:code_verify": (302,) * 6,  # without a number asked for first: back to the number
+    "accounts:password_set": SIGNED_IN,
+    "accounts:claim": (410,) * 6,  # the matrix has no valid claim link: the page says so
+    "accounts:owner_merge": (302, 403, 403, 403, 403, 200),
     "accounts:profile": SIGNED_IN,
     "accounts:my_data": SIGNED_IN,
     "accounts:request_deletion": POST_SIGNED_IN,

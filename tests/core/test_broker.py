@@ -88,7 +88,7 @@ def test_the_breaker_lets_one_trial_through_after_its_period(settings):
     assert breaker.allow()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_notifications_not_published_are_due_for_the_relay_at_once(owner, hung_broker, settings):
     owner.email = "ina@example.org"
     owner.save()
