@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "bookings",
     "intake",
     "notifications",
+    "outreach",
     "reports",
 ]
 
