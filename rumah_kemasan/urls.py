@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("products.urls")),
     path("", include("bookings.urls")),
+    path("", include("intake.urls")),
     path("", include("notifications.urls")),
     path("", include("reports.urls")),
     path("bahasa/", set_language, name="set_language"),
