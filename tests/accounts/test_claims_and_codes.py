@@ -132,14 +132,12 @@ def test_code_requests_are_rate_limited_per_client_address(client, settings):
     assert client.post(reverse("accounts:code_request"), {"phone": "081388887777"}).status_code == 429
 
 
-def test_code_goes_to_the_urgent_queue(walk_in, settings, django_capture_on_commit_callbacks, monkeypatch):
-    from notifications import tasks
+def test_code_goes_to_the_urgent_queue(walk_in, settings):
+    from notifications.services import queue_for
 
-    seen = []
-    monkeypatch.setattr(tasks.deliver_notification, "apply_async", lambda args, **options: seen.append(options))
-    with django_capture_on_commit_callbacks(execute=True):
-        code_request(phone=NUMBER, purpose="sign_in")
-    assert seen == [{"queue": settings.RK_CODES_QUEUE}]
+    code_request(phone=NUMBER, purpose="sign_in")
+    message = Notification.objects.get(recipient=walk_in, kind="whatsapp_code")
+    assert message.urgent and queue_for(message) == settings.RK_CODES_QUEUE
 
 
 def test_registration_with_held_number_leads_to_claim_without_duplicate(client, walk_in):

@@ -48,7 +48,7 @@ def test_search_query_budget(staff_client, django_assert_num_queries):
     # session + user (2), the user's roles (1), businesses with owner and district (1), owners without business (1)
     with django_assert_num_queries(5):
         response = staff_client.get(reverse("intake:counter"), {"q": "Sagu"}, headers={"X-Requested-With": "fetch"})
-    assert response.content.decode().count("Take a request") + response.content.decode().count("Ambil permohonan") == 5
+    assert response.content.decode().count("?pemilik=") == 5
 
 
 def test_counter_new_owner_creates_everything_and_shows_receipt(staff_client, pouch, staff, django_capture_on_commit_callbacks):
