@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "accounts",
     "products",
     "bookings",
+    "payments",
+    "materials",
     "intake",
     "notifications",
     "outreach",
@@ -183,6 +185,14 @@ RK_OFFICE_NAME = env.str("RK_OFFICE_NAME", default="UPTD PLUT KUMKM Provinsi Mal
 RK_OFFICE_ADDRESS = env.str("RK_OFFICE_ADDRESS", default="Jl. Jenderal Sudirman, Batu Merah, Kota Ambon, Maluku")
 RK_OFFICE_PHONE = env.str("RK_OFFICE_PHONE", default="+62911000000")
 RK_CODE_PREFIX = env.str("RK_CODE_PREFIX", default="RK")
+# Payments: the QRIS gateway adapter (logging, midtrans, xendit, doku) and its credentials.
+RK_PAYMENT_GATEWAY = env.str("RK_PAYMENT_GATEWAY", default="logging")
+RK_GATEWAY_URL = env.str("RK_GATEWAY_URL", default="")
+RK_GATEWAY_SERVER_KEY = env.str("RK_GATEWAY_SERVER_KEY", default="")
+RK_GATEWAY_CLIENT_ID = env.str("RK_GATEWAY_CLIENT_ID", default="")
+RK_GATEWAY_CALLBACK_TOKEN = env.str("RK_GATEWAY_CALLBACK_TOKEN", default="")
+RK_GATEWAY_SECRET = env.str("RK_GATEWAY_SECRET", default=SECRET_KEY)
+RK_GATEWAY_TIMEOUT = env.int("RK_GATEWAY_TIMEOUT", default=15)
 # Show this year's totals of UMKM served per regency/city on the landing page.
 RK_PUBLIC_SUMMARY = env.bool("RK_PUBLIC_SUMMARY", default=False)
 
