@@ -85,6 +85,7 @@ RULES = {
     "bookings:track": PUBLIC,
     "bookings:track_link": PUBLIC,
     "notifications:inbox": SIGNED_IN,
+    "notifications:unread": SIGNED_IN,
     "notifications:open": POST_SIGNED_IN,
     "notifications:mark_all_read": POST_SIGNED_IN,
     "reports:report": REPORT,
