@@ -34,15 +34,20 @@ def render(kind: str, context: dict, language: str) -> tuple[str, str]:
     return subject.strip()[:200], body.strip()
 
 
-def enqueue(notification_ids: list[int]) -> None:
+def enqueue(notification_ids: list[int], *, urgent: bool = False) -> None:
     """Hand delivery to Celery after commit. A broker that is down must not fail the person's
-    action: the rows stay pending and the periodic ``dispatch_pending`` sends them later."""
+    action: the rows stay pending and the periodic ``dispatch_pending`` sends them later.
+
+    ``urgent`` messages (one-time sign-in codes) go to the queue named by ``RK_CODES_QUEUE``, which a
+    worker serves ahead of the bulk of notifications (Procfile: ``-Q codes,celery``)."""
     from notifications.tasks import deliver_notification
+
+    options = {"queue": settings.RK_CODES_QUEUE} if urgent else {}
 
     def send_all():
         for pk in notification_ids:
             try:
-                deliver_notification.delay(pk)
+                deliver_notification.apply_async((pk,), **options)
             except Exception:  # noqa: BLE001 - broker down or hung: leave the row pending
                 logger.warning("Broker unavailable; notification %s stays pending", pk, exc_info=True)
                 return
@@ -50,8 +55,11 @@ def enqueue(notification_ids: list[int]) -> None:
     transaction.on_commit(send_all, robust=True)
 
 
-def notify(*, recipient, kind: str, context: dict, booking=None, link: str = "", channels_: list[str] | None = None) -> list[Notification]:
-    """Write one outbox row per channel for ``recipient`` (call inside the causing transaction)."""
+def notify(*, recipient, kind: str, context: dict, booking=None, link: str = "", channels_: list[str] | None = None,
+           urgent: bool = False) -> list[Notification]:
+    """Write one outbox row per channel for ``recipient`` (call inside the causing transaction).
+
+    ``urgent``: delivered through the high-priority queue (see ``enqueue``)."""
     if not recipient.is_active:
         return []
     subject, body = render(kind, {**context, "recipient": recipient, "booking": booking}, recipient.language)
@@ -67,7 +75,7 @@ def notify(*, recipient, kind: str, context: dict, booking=None, link: str = "",
             )
         )
     created = Notification.objects.bulk_create(rows)
-    enqueue([n.pk for n in created if n.status == Notification.Status.PENDING])
+    enqueue([n.pk for n in created if n.status == Notification.Status.PENDING], urgent=urgent)
     return created
 
 

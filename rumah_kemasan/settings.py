@@ -47,7 +47,9 @@ INSTALLED_APPS = [
     "accounts",
     "products",
     "bookings",
+    "intake",
     "notifications",
+    "outreach",
     "reports",
 ]
 
@@ -288,6 +290,18 @@ RK_WHATSAPP_TIMEOUT = env.float("RK_WHATSAPP_TIMEOUT", default=10.0)
 RK_NOTIFY_RETRY_BASE = env.int("RK_NOTIFY_RETRY_BASE", default=10)
 RK_NOTIFY_RETRY_MAX = env.int("RK_NOTIFY_RETRY_MAX", default=600)
 RK_NOTIFICATION_RETENTION_DAYS = env.int("RK_NOTIFICATION_RETENTION_DAYS", default=90)
+# One-time WhatsApp codes go to their own queue, served first by the worker (Procfile: -Q codes,celery).
+RK_CODES_QUEUE = env.str("RK_CODES_QUEUE", default="codes")
+RK_CODE_DIGITS = 6
+RK_CODE_VALID_MINUTES = 10
+RK_CODE_MAX_TRIES = 5
+RK_CODE_LOCK_MINUTES = env.int("RK_CODE_LOCK_MINUTES", default=30)
+RK_CODE_RATE_PER_NUMBER = env.str("RK_CODE_RATE_PER_NUMBER", default="3/10m")  # code requests per number
+RK_CODE_RATE_PER_IP = env.str("RK_CODE_RATE_PER_IP", default="10/h")  # code requests per client address
+RK_CODE_VERIFY_RATE_PER_IP = env.str("RK_CODE_VERIFY_RATE_PER_IP", default="30/h")
+RK_CLAIM_VALID_DAYS = 7
+RK_CLAIM_RATE = env.str("RK_CLAIM_RATE", default="20/h")  # claim link opens/posts per client address
+RK_OFFICE_HOURS = env.str("RK_OFFICE_HOURS", default="Senin–Jumat 08.00–16.00 WIT")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
