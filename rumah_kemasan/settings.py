@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "accounts",
     "products",
     "bookings",
+    "payments",
+    "materials",
     "intake",
     "notifications",
     "outreach",
@@ -187,6 +189,14 @@ RK_OFFICE_PHONE = env.str("RK_OFFICE_PHONE", default="+62911000000")
 # Opening hours for collecting goods, as written to owners; empty: "Monday to Friday, 08.00–15.00 WIT" translated.
 RK_OFFICE_HOURS = env.str("RK_OFFICE_HOURS", default="")
 RK_CODE_PREFIX = env.str("RK_CODE_PREFIX", default="RK")
+# Payments: the QRIS gateway adapter (logging, midtrans, xendit, doku) and its credentials.
+RK_PAYMENT_GATEWAY = env.str("RK_PAYMENT_GATEWAY", default="logging")
+RK_GATEWAY_URL = env.str("RK_GATEWAY_URL", default="")
+RK_GATEWAY_SERVER_KEY = env.str("RK_GATEWAY_SERVER_KEY", default="")
+RK_GATEWAY_CLIENT_ID = env.str("RK_GATEWAY_CLIENT_ID", default="")
+RK_GATEWAY_CALLBACK_TOKEN = env.str("RK_GATEWAY_CALLBACK_TOKEN", default="")
+RK_GATEWAY_SECRET = env.str("RK_GATEWAY_SECRET", default=SECRET_KEY)
+RK_GATEWAY_TIMEOUT = env.int("RK_GATEWAY_TIMEOUT", default=15)
 # Show this year's totals of UMKM served per regency/city on the landing page.
 RK_PUBLIC_SUMMARY = env.bool("RK_PUBLIC_SUMMARY", default=False)
 

@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("products.urls")),
     path("", include("bookings.urls")),
+    path("", include("payments.urls")),
+    path("", include("materials.urls")),
     path("", include("notifications.urls")),
     path("", include("outreach.urls")),
     path("", include("reports.urls")),
