@@ -338,6 +338,7 @@ RK_NOTIFICATION_RETENTION_DAYS = env.int("RK_NOTIFICATION_RETENTION_DAYS", defau
 RK_CODE_DIGITS = 6
 RK_CODE_VALID_MINUTES = 10
 RK_CODE_MAX_TRIES = 5
+RK_CODE_MAX_PER_NUMBER = 3  # codes sent to one number within RK_CODE_VALID_MINUTES
 RK_CODE_LOCK_MINUTES = env.int("RK_CODE_LOCK_MINUTES", default=30)
 RK_CODE_RATE_PER_NUMBER = env.str("RK_CODE_RATE_PER_NUMBER", default="3/10m")  # code requests per number
 RK_CODE_RATE_PER_IP = env.str("RK_CODE_RATE_PER_IP", default="10/h")  # code requests per client address
