@@ -8,4 +8,5 @@ urlpatterns = [
     path("notifikasi/", views.inbox, name="inbox"),
     path("notifikasi/<int:pk>/buka/", views.open_notification, name="open"),
     path("notifikasi/tandai-dibaca/", views.mark_all_read, name="mark_all_read"),
+    path("webhooks/whatsapp/<str:token>/", views.whatsapp_webhook, name="whatsapp_webhook"),
 ]
