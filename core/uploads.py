@@ -77,8 +77,18 @@ def _looks_like_svg(name: str, data: bytes) -> bool:
 
 # Pixels decoded in the current request (None outside requests: tasks have their own time limits).
 _pixels_this_request: contextvars.ContextVar[int | None] = contextvars.ContextVar("rk_pixels_this_request", default=None)
-request_started.connect(lambda **kwargs: _pixels_this_request.set(0), weak=False, dispatch_uid="rk-pixel-budget-start")
-request_finished.connect(lambda **kwargs: _pixels_this_request.set(None), weak=False, dispatch_uid="rk-pixel-budget-end")
+
+
+def pixel_budget_start(**kwargs) -> None:
+    _pixels_this_request.set(0)
+
+
+def pixel_budget_end(**kwargs) -> None:
+    _pixels_this_request.set(None)
+
+
+request_started.connect(pixel_budget_start, dispatch_uid="rk-pixel-budget-start")
+request_finished.connect(pixel_budget_end, dispatch_uid="rk-pixel-budget-end")
 
 
 def _spend_pixels(pixels: int) -> None:

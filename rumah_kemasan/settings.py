@@ -228,6 +228,7 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://rumah-kemasan
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "core.views.ratelimited"
 RATELIMIT_IP_META_KEY = "core.ip.client_ip"
+RK_LOGIN_FAILURES_PER_IP = env.str("RK_LOGIN_FAILURES_PER_IP", default="30/15m")  # any usernames, one address
 RK_TRACKING_RATE = env.str("RK_TRACKING_RATE", default="10/m")  # code + digits tries per IP
 RK_PASSWORD_RESET_RATE = env.str("RK_PASSWORD_RESET_RATE", default="5/h")  # reset requests per IP
 RK_TRACKING_LINK_RATE = env.str("RK_TRACKING_LINK_RATE", default="60/m")  # signed-link views per IP
