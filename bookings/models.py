@@ -162,6 +162,10 @@ class Booking(TimeStampedModel):
         related_name="assigned_bookings",
         verbose_name=_("assigned to"),
     )
+    awaiting_materials = models.BooleanField(
+        _("awaiting materials"), default=False,
+        help_text=_("Set by the queue estimate when the store is short of this request's materials."),
+    )
     quantity_produced = models.PositiveIntegerField(_("quantity produced"), null=True, blank=True)
     handover_method = models.CharField(
         _("handed over to"), max_length=10, choices=HandoverMethod.choices, blank=True
