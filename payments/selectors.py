@@ -81,29 +81,36 @@ def desk(day: datetime.date) -> dict:
 def cash_book(*, year: int, month: int | None = None) -> dict:
     """The cash book of a year (or a month): per day, the sum per method and the day's total.
 
-    One aggregate over the ledger grouped by day and method (the (business_day, method) index serves
-    it), one query for the closed days.
+    Closed days come from their closing rows (kept when the day closed; a closed day cannot change);
+    only open days are summed from the ledger, in one aggregate grouped by day and method that the
+    (business_day, method, amount) index covers. Two queries whatever the number of entries.
     """
     start = datetime.date(year, month or 1, 1)
     end = datetime.date(year + (month or 12) // 12, (month or 12) % 12 + 1, 1)
-    rows = (
-        LedgerEntry.objects.filter(business_day__gte=start, business_day__lt=end)
-        .values("business_day", "method").annotate(total=Sum("amount"), count=Count("id")).order_by("business_day")
-    )
+    empty = {m: 0 for m in Method.values}
     days: dict[datetime.date, dict] = {}
-    sums = {m: 0 for m in Method.values}
+    closings = DayClose.objects.filter(day__gte=start, day__lt=end).values_list("day", "totals", "entries")
+    for day, totals, entries in closings:
+        days[day] = {"day": day, "by_method": {**empty, **{m: int(v) for m, v in totals.items() if m in empty}},
+                     "count": entries, "closed": True}
+    rows = (
+        LedgerEntry.objects.filter(business_day__gte=start, business_day__lt=end).exclude(business_day__in=list(days))
+        .values("business_day", "method").annotate(total=Sum("amount"), count=Count("*")).order_by()
+    )
     for row in rows:
-        day = days.setdefault(row["business_day"], {"day": row["business_day"], "by_method": {m: 0 for m in Method.values},
-                                                     "count": 0, "total": 0})
+        day = days.setdefault(row["business_day"], {"day": row["business_day"], "by_method": dict(empty), "count": 0,
+                                                     "closed": False})
         day["by_method"][row["method"]] += row["total"]
         day["count"] += row["count"]
-        day["total"] += row["total"]
-        sums[row["method"]] += row["total"]
-    closed = set(DayClose.objects.filter(day__gte=start, day__lt=end).values_list("day", flat=True))
+    sums = dict(empty)
     lines = []
-    for day in days.values():
-        day["closed"] = day["day"] in closed
+    for day in sorted(days.values(), key=lambda d: d["day"]):
+        if not day["count"]:
+            continue
         day["columns"] = [day["by_method"][m] for m in Method.values]
+        day["total"] = sum(day["columns"])
+        for m in Method.values:
+            sums[m] += day["by_method"][m]
         lines.append(day)
     return {
         "year": year, "month": month, "lines": lines, "methods": [Method(m).label for m in Method.values],
