@@ -176,7 +176,7 @@ def run(base_env) -> str:
     for name, url in targets:
         env = {**base_env, "DATABASE_URL": url, "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "bench-" + "x" * 50,
                "DJANGO_LOG_LEVEL": "ERROR", "DJANGO_SECURE_SSL_REDIRECT": "false", "DJANGO_ALLOWED_HOSTS": "testserver",
-               "DJANGO_SETTINGS_MODULE": "rumah_kemasan.settings", "CELERY_BROKER_URL": ""}
+               "DJANGO_SETTINGS_MODULE": "rumah_kemasan.settings"}
         subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
         subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
         out = subprocess.run([sys.executable, "benchmarks/money.py", "--measure"], cwd=ROOT, env=env, check=True,
