@@ -8,9 +8,11 @@ class MaterialsConfig(AppConfig):
 
     def ready(self):
         from bookings import hooks
-        from materials import services
+        from core.signals import demo_data_seeded
+        from materials import demo, services
 
         hooks.register(hooks.entering_production, services.reserve_for)
         hooks.register(hooks.production_finished, services.consume_for)
         hooks.register(hooks.closed, services.release_for)
         hooks.register(hooks.queue_delays, services.queue_delays)
+        demo_data_seeded.connect(demo.on_demo_seeded, dispatch_uid="materials.demo")

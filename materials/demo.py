@@ -24,3 +24,8 @@ def seed_store(*, actor) -> None:
         if created:
             services.stock_receive(material=material, actor=actor, quantity=received, unit_cost=cost,
                                    reason="Pembelian awal (data demo)")
+
+
+def on_demo_seeded(sender, *, users, **kwargs) -> None:
+    """``core.signals.demo_data_seeded``: stock the demo store."""
+    seed_store(actor=users["petugas"])

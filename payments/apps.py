@@ -8,10 +8,12 @@ class PaymentsConfig(AppConfig):
 
     def ready(self):
         from bookings import hooks
-        from payments import panels, services
+        from core.signals import demo_data_seeded
+        from payments import demo, panels, services
 
         hooks.register(hooks.verify_checks, services.quota_problems)
         hooks.register(hooks.verified, services.after_verified)
         hooks.register(hooks.production_gates, services.production_gate)
         hooks.register(hooks.closed, services.after_closed)
         hooks.register(hooks.detail_panels, panels.booking_panel)
+        demo_data_seeded.connect(demo.on_demo_seeded, dispatch_uid="payments.demo")
