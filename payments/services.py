@@ -436,10 +436,11 @@ def qris_charge_create(*, booking: Booking, actor, amount: int) -> GatewayCharge
                                % {"outstanding": format_rupiah(state["outstanding"])}})
     gateway = gateways.get_gateway()
     order_id = f"{booking.code}-{timezone.now():%Y%m%d%H%M%S%f}"
-    charge = GatewayCharge.objects.create(order_id=order_id, booking=booking, provider=gateway.name, amount=amount,
-                                          created_by=actor)
-    charge.qr_string = gateway.create_qris(order_id=order_id, amount=amount)
-    GatewayCharge.objects.filter(pk=charge.pk).update(qr_string=charge.qr_string)
+    with transaction.atomic():  # a provider that fails leaves no charge behind
+        charge = GatewayCharge.objects.create(order_id=order_id, booking=booking, provider=gateway.name, amount=amount,
+                                              created_by=actor)
+        charge.qr_string = gateway.create_qris(order_id=order_id, amount=amount)
+        GatewayCharge.objects.filter(pk=charge.pk).update(qr_string=charge.qr_string)
     return charge
 
 
