@@ -78,8 +78,11 @@ def desk(day: datetime.date) -> dict:
     }
 
 
+METHODS = tuple(Method.values)  # computed once: the enum rebuilds the list on every access
+
+
 def cash_book(*, year: int, month: int | None = None) -> dict:
-    """The cash book of a year (or a month): per day, the sum per method and the day's total.
+    """The cash book of a month (per day) or of a year (per month): the sum per method and the total.
 
     Closed days come from their closing rows (kept when the day closed; a closed day cannot change);
     only open days are summed from the ledger, in one aggregate grouped by day and method that the
@@ -87,16 +90,17 @@ def cash_book(*, year: int, month: int | None = None) -> dict:
     """
     start = datetime.date(year, month or 1, 1)
     end = datetime.date(year + (month or 12) // 12, (month or 12) % 12 + 1, 1)
-    empty = {m: 0 for m in Method.values}
+    empty = {m: 0 for m in METHODS}
     days: dict[datetime.date, dict] = {}
     closings = DayClose.objects.filter(day__gte=start, day__lt=end).values_list("day", "totals", "entries")
     for day, totals, entries in closings:
         days[day] = {"day": day, "by_method": {**empty, **{m: int(v) for m, v in totals.items() if m in empty}},
                      "count": entries, "closed": True}
-    rows = (
-        LedgerEntry.objects.filter(business_day__gte=start, business_day__lt=end).exclude(business_day__in=list(days))
-        .values("business_day", "method").annotate(total=Sum("amount"), count=Count("*")).order_by()
-    )
+    entries = LedgerEntry.objects.filter(business_day__gte=start, business_day__lt=end)
+    if days:  # some days are closed: sum only the open ones, each an index range of its own
+        calendar = (start + datetime.timedelta(days=n) for n in range((end - start).days))
+        entries = LedgerEntry.objects.filter(business_day__in=[day for day in calendar if day not in days])
+    rows = entries.values("business_day", "method").annotate(total=Sum("amount"), count=Count("*")).order_by()
     for row in rows:
         day = days.setdefault(row["business_day"], {"day": row["business_day"], "by_method": dict(empty), "count": 0,
                                                      "closed": False})
@@ -107,14 +111,25 @@ def cash_book(*, year: int, month: int | None = None) -> dict:
     for day in sorted(days.values(), key=lambda d: d["day"]):
         if not day["count"]:
             continue
-        day["columns"] = [day["by_method"][m] for m in Method.values]
-        day["total"] = sum(day["columns"])
-        for m in Method.values:
+        for m in METHODS:
             sums[m] += day["by_method"][m]
-        lines.append(day)
+        if month is None:  # the year: one line per month (its days are a click away)
+            first = day["day"].replace(day=1)
+            if not lines or lines[-1]["day"] != first:
+                lines.append({"day": first, "by_method": dict(empty), "count": 0, "closed": True, "is_month": True})
+            line = lines[-1]
+            for m in METHODS:
+                line["by_method"][m] += day["by_method"][m]
+            line["count"] += day["count"]
+            line["closed"] = line["closed"] and day["closed"]
+        else:
+            lines.append(day)
+    for line in lines:
+        line["columns"] = [line["by_method"][m] for m in METHODS]
+        line["total"] = sum(line["columns"])
     return {
-        "year": year, "month": month, "lines": lines, "methods": [Method(m).label for m in Method.values],
-        "sums": [sums[m] for m in Method.values], "total": sum(sums.values()),
+        "year": year, "month": month, "lines": lines, "methods": [Method(m).label for m in METHODS],
+        "sums": [sums[m] for m in METHODS], "total": sum(sums.values()),
     }
 
 
