@@ -78,7 +78,8 @@ def survey(request, code):
 
         answers = {key: form.cleaned_data[key] for key, _label in ELEMENTS}
         try:
-            services.survey_submit(booking=booking, user=request.user, answers=answers, comment=form.cleaned_data["comment"])
+            services.survey_submit(booking=booking, user=request.user, answers=answers, comment=form.cleaned_data["comment"],
+                                   turnover_band=form.cleaned_data.get("turnover_band", ""))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
