@@ -104,6 +104,7 @@ RULES = {
     "intake:receipt": OFFICE_ACT_PAGE,
     "intake:visits": OFFICE_ACT_PAGE,
     "notifications:inbox": SIGNED_IN,
+    "notifications:unread": SIGNED_IN,
     "notifications:open": POST_SIGNED_IN,
     "notifications:mark_all_read": POST_SIGNED_IN,
     "reports:report": REPORT,

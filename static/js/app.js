@@ -54,3 +54,18 @@
 document.querySelectorAll("[data-print]").forEach(function (button) {
   button.addEventListener("click", function () { window.print(); });
 });
+// Menus built on <details>: close when clicking elsewhere or pressing Escape (they open without this file).
+document.addEventListener("click", function (event) {
+  document.querySelectorAll("details.menu[open]").forEach(function (menu) {
+    if (!menu.contains(event.target)) { menu.removeAttribute("open"); }
+  });
+});
+document.addEventListener("keydown", function (event) {
+  if (event.key === "Escape") {
+    document.querySelectorAll("details.menu[open]").forEach(function (menu) { menu.removeAttribute("open"); });
+  }
+});
+// Choices that take effect at once (the board's state picker on a phone); a button does it without JavaScript.
+document.querySelectorAll("[data-autosubmit]").forEach(function (field) {
+  field.addEventListener("change", function () { field.form.requestSubmit ? field.form.requestSubmit() : field.form.submit(); });
+});
