@@ -14,7 +14,7 @@ from bookings.forms import AssignForm, HandoverForm, PriorityForm, ProductionFor
 from bookings.workflow import TransitionError
 from core.permissions import role_required
 
-office_reader = role_required(Role.STAFF, Role.ADMIN, Role.MANAGER)
+office_reader = role_required(Role.STAFF, Role.ADMIN, Role.MANAGER, Role.TREASURER)
 office_actor = role_required(Role.STAFF, Role.ADMIN)
 
 

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from bookings import hooks
 from bookings.calendar import add_working_days, holidays_from, is_working_day
 from bookings.models import Booking, BookingEvent, Service
 from bookings.workflow import IN_PROGRESS, PATHS, Status
@@ -112,15 +113,33 @@ def recompute(service_id: int, *, today: datetime.date | None = None, notify: bo
         ).update(queue_position=None)
         Booking.objects.filter(pk__in=[b.pk for b in queued]).update(queue_position=None)
         start_base = first_working_day(today, holidays)
+        # Work started but not yet in production takes materials first, then the queue in its order.
+        started = list(
+            Booking.objects.filter(service=service, status__in=IN_PROGRESS - {Status.PRODUCTION}).order_by(*QUEUE_ORDER)
+        )
+        delays: dict[int, int] = {}
+        for delay in hooks.queue_delays:
+            for pk, days in delay(service, started + queued).items():
+                delays[pk] = max(days, delays.get(pk, 0))
+        for booking in started:
+            booking.awaiting_materials = delays.get(booking.pk, 0) > 0
+        Booking.objects.bulk_update(started, ["awaiting_materials"], batch_size=500)
         for position, booking in enumerate(queued, start=1):
             wait = ahead // service.daily_capacity
             start = add_working_days(start_base, wait, holidays)
+            # Materials short: the booking cannot start before they arrive ("menunggu bahan").
+            waiting = delays.get(booking.pk, 0)
+            booking.awaiting_materials = waiting > 0
+            if waiting:
+                start = max(start, add_working_days(start_base, waiting, holidays))
             own = math.ceil(booking.quantity / service.daily_capacity)
             booking.queue_position = position
             booking.estimated_start = start
             booking.estimated_finish = add_working_days(start, max(processing, own), holidays)
             ahead += booking.quantity
-        Booking.objects.bulk_update(queued, ["queue_position", "estimated_start", "estimated_finish"], batch_size=500)
+        Booking.objects.bulk_update(
+            queued, ["queue_position", "estimated_start", "estimated_finish", "awaiting_materials"], batch_size=500
+        )
         for booking in queued if notify else ():
             old_position, old_finish = before[booking.pk]
             if (old_position, old_finish) != (booking.queue_position, booking.estimated_finish):

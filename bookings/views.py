@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from bookings import selectors, services, workflow
+from bookings import hooks, selectors, services, workflow
 from bookings.forms import (
     ApprovalForm, AssignForm, BookingForm, NoteForm, PriorityForm, ProductionForm, RevisionForm, TrackingForm, VerifyForm,
 )
@@ -100,6 +100,7 @@ def booking_detail(request, code):
         )
     if "approve" in names:
         context.update(approval_form=ApprovalForm(), revision_form=RevisionForm())
+    context["panels"] = [panel(request, booking) for panel in hooks.detail_panels]
     return render(request, "bookings/booking_detail.html", context)
 
 

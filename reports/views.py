@@ -18,6 +18,7 @@ from reports.models import ReportExport
 from reports.survey import ELEMENTS, SCORES
 
 report_reader = role_required(Role.ADMIN, Role.MANAGER)
+money_reader = role_required(Role.ADMIN, Role.MANAGER, Role.TREASURER)
 
 
 @report_reader
@@ -48,7 +49,7 @@ def export(request):
 @report_reader
 def download(request, pk):
     export = get_object_or_404(ReportExport, pk=pk, requested_by=request.user, status=ReportExport.Status.READY)
-    return protected_file_response(export.file)
+    return protected_file_response(export.file, download_name=services.export_file_name(export))
 
 
 @owner_required
@@ -103,3 +104,44 @@ def public_summary():
         data = {"year": year, "total": total, "rows": rows}
         cache.set(key, data, 600)
     return data
+
+
+def _money_form(request):
+    form = ReportForm(request.GET or None)
+    if not form.is_bound:
+        form = ReportForm({"period": "year"})
+    return form
+
+
+@money_reader
+def money_report(request):
+    """Income, outstanding balances, subsidy and material used, with charts and XLSX/CSV downloads."""
+    from reports import money
+
+    form = _money_form(request)
+    context = {"form": form}
+    if form.is_valid():
+        data = money.build(form.params())
+        context.update(report=data, charts=money.charts(data), query=request.GET.urlencode())
+    return render(request, "reports/money.html", context)
+
+
+@money_reader
+def money_export(request, fmt):
+    """The money report as a file. Aggregates only (a few hundred rows): built in the request."""
+    from django.http import Http404, HttpResponse
+
+    from reports import money
+
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    form = _money_form(request)
+    if not form.is_valid():
+        messages.error(request, _("Choose a valid period and kind of export."))
+        return redirect("reports:money")
+    params = form.params()
+    data = money.build(params)
+    content, mime = (money.to_xlsx(data), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet") if fmt == "xlsx" else (money.to_csv(data), "text/csv; charset=utf-8")
+    response = HttpResponse(content, content_type=mime)
+    response["Content-Disposition"] = f'attachment; filename="rumah-kemasan-keuangan-{params.start:%Y%m%d}-{params.end:%Y%m%d}.{fmt}"'
+    return response

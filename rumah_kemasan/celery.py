@@ -2,12 +2,12 @@
 
 With ``CELERY_BROKER_URL`` unset, settings make tasks run in-process (eager), so the
 app needs nothing but Python. With a broker (Redis), start a worker with
-``celery -A rumah_kemasan worker``.
+``celery -A rumah_kemasan worker`` (all queues), or one worker per queue as in the Procfile.
 """
 import os
 
 from celery import Celery
-from celery.signals import setup_logging
+from celery.signals import setup_logging, task_prerun
 
 from core.heartbeats import WorkerHeartbeat
 
@@ -28,3 +28,13 @@ def use_django_logging(**kwargs):
 
     logging.config.dictConfig(settings.LOGGING)
 
+
+@task_prerun.connect
+def check_database_connection(task=None, **kwargs):
+    """Workers keep their database connection between tasks (CELERY_DB_REUSE_MAX); after a database
+    restart or a dropped connection it is dead. Mark it for a health check (CONN_HEALTH_CHECKS), so
+    the task's first query reconnects instead of failing."""
+    if task is not None and not getattr(task.request, "is_eager", False):
+        from django.db import close_old_connections
+
+        close_old_connections()
