@@ -3,9 +3,10 @@
 ``health_report()`` returns the JSON body and whether everything is well. It is red (503) when
 - the database or the broker does not answer;
 - no worker, or no beat, has written a heartbeat for ``RK_HEARTBEAT_STALE_SECONDS`` (core/heartbeats.py);
-- outbox rows have been pending for more than ``RK_HEALTH_PENDING_MINUTES`` (delivery is stuck).
-Failed notifications (a gateway said no, for good) are counted but do not make it red: they need a
-person in the Django admin, not a restart. With Celery eager (``make run``), there is no broker,
+- outbox rows have been pending (or sending) for more than ``RK_HEALTH_PENDING_MINUTES``: delivery
+  is stuck.
+Failed notifications of the last day (a gateway said no for good, or the outcome is unknown) are
+counted but do not make it red: they need a person in the Django admin, not a restart. With Celery eager (``make run``), there is no broker,
 worker or beat to watch. Three queries: ``SELECT 1``, the heartbeats, one aggregate over the outbox.
 """
 import datetime
@@ -46,13 +47,18 @@ def _liveness(ages: list[tuple[str, float]]) -> dict:
 def _outbox(now: datetime.datetime) -> dict:
     from notifications.models import Notification
 
+    status = Notification.Status
+    # Waiting to be sent (or claimed by a worker) for too long: delivery is stuck.
+    waiting = [status.PENDING] + ([status.SENDING] if hasattr(status, "SENDING") else [])
+    # Needs a person: refused for good, or an outcome nobody knows (see the notifications admin).
+    attention = [status.FAILED] + ([status.UNCONFIRMED] if hasattr(status, "UNCONFIRMED") else [])
     minutes = settings.RK_HEALTH_PENDING_MINUTES
     counts = Notification.objects.filter(
-        Q(status=Notification.Status.PENDING, created_at__lt=now - datetime.timedelta(minutes=minutes))
-        | Q(status=Notification.Status.FAILED, created_at__gte=now - datetime.timedelta(days=1))
+        Q(status__in=waiting, created_at__lt=now - datetime.timedelta(minutes=minutes))
+        | Q(status__in=attention, created_at__gte=now - datetime.timedelta(days=1))
     ).aggregate(
-        overdue=Count("id", filter=Q(status=Notification.Status.PENDING)),
-        failed=Count("id", filter=Q(status=Notification.Status.FAILED)),
+        overdue=Count("id", filter=Q(status__in=waiting)),
+        failed=Count("id", filter=Q(status__in=attention)),
     )
     return {
         "status": "ok" if not counts["overdue"] else "error",

@@ -94,7 +94,7 @@ def test_outbox_rows_waiting_too_long_turn_healthz_red_failed_ones_are_only_coun
     assert response.json()["outbox"]["pending_overdue"] == 1
 
 
-@pytest.mark.django_db(transaction=True)  # the timer writes from its own thread, as in a worker
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the timer writes from its own thread, as in a worker
 def test_the_worker_bootstep_writes_its_heartbeat_at_start_and_then_repeatedly(settings):
     settings.RK_HEARTBEAT_SECONDS = 0.2
     timer = Timer()
@@ -115,7 +115,7 @@ def test_the_worker_bootstep_writes_its_heartbeat_at_start_and_then_repeatedly(s
         timer.stop()
 
 
-@pytest.mark.django_db(transaction=True)  # outside a test transaction, as in beat
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # outside a test transaction, as in beat
 def test_beat_writes_its_heartbeat_as_it_ticks_and_wakes_often_enough(tmp_path, settings):
     app = Celery("heartbeat-test", broker="memory://", set_as_current=False)
     scheduler = HeartbeatScheduler(app=app, schedule_filename=str(tmp_path / "schedule"), max_interval=300)
@@ -126,7 +126,7 @@ def test_beat_writes_its_heartbeat_as_it_ticks_and_wakes_often_enough(tmp_path, 
         scheduler.close()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_heartbeat_that_cannot_be_written_never_stops_the_process(caplog, monkeypatch):
     from core import heartbeats
 

@@ -68,6 +68,7 @@ ENV = {"PATH": f"{HERE}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:
        "LANG": "C.UTF-8", "DEBIAN_FRONTEND": "noninteractive", "RK_JOURNAL_DIR": str(JOURNAL),
        "CURL_HOME": str(WORK / "curl")}  # its .curlrc makes curl (only) trust the self-signed certificate
 results: dict[str, str] = {}
+timings: dict[str, list[tuple[float, str]]] = {}
 used: set[str] = set()
 
 
@@ -103,11 +104,17 @@ def sh(script: str, *, check=True, capture=False, env=None) -> subprocess.Comple
 
 
 def run_step(name: str, block: str) -> float:
+    """Run one guide block; keep how long each of its commands took (in ``timings``)."""
     say(f"guide step {name}")
     print("    " + block.strip().replace("\n", "\n    "), flush=True)
-    started = time.monotonic()
-    sh(block)
-    return time.monotonic() - started
+    trace = WORK / f"trace-{name}"
+    started, began = time.monotonic(), time.time()
+    sh(f"exec 9>{trace}; BASH_XTRACEFD=9; PS4='+ ${{EPOCHREALTIME}} '; set -x\n{block}")
+    took, ended = time.monotonic() - started, time.time()
+    commands = [line.split(" ", 2) for line in trace.read_text().splitlines() if line.startswith("+ ")]
+    ends = [float(c[1]) for c in commands[1:]] + [ended]
+    timings[name] = [(stop - float(stamp), command) for (_plus, stamp, command), stop in zip(commands, ends)]
+    return took
 
 
 def quiet(script: str) -> None:
@@ -167,11 +174,20 @@ def make_origin() -> Path:
 
 
 def new_release(source: Path) -> None:
-    """Release 2 in the upstream repository: a changed stylesheet (new hashed name after collectstatic)."""
+    """Release 2 in the upstream repository: a changed stylesheet (a new hashed name after
+    collectstatic) and a migration of the safe kind (a new index), run while release 1 serves."""
     css = source / "static" / "css" / "app.css"
     css.write_text(css.read_text() + "\n/* release 2 */\n")
+    migrations = source / "core" / "migrations"
+    leaf = sorted(p.stem for p in migrations.glob("[0-9][0-9][0-9][0-9]_*.py"))[-1]
+    (migrations / "9999_release_2_index.py").write_text(
+        "from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n"
+        f"    dependencies = [('core', '{leaf}')]\n"
+        "    operations = [migrations.RunSQL('CREATE INDEX release_2_seen ON core_heartbeat (seen_at)',"
+        " 'DROP INDEX release_2_seen')]\n")
     git = ["git", "-c", "user.name=deploy test", "-c", "user.email=deploy-test@localhost"]
-    subprocess.run(git + ["commit", "-q", "-am", "release 2"], cwd=source, check=True)
+    subprocess.run(git + ["add", "-A"], cwd=source, check=True)
+    subprocess.run(git + ["commit", "-q", "-m", "release 2"], cwd=source, check=True)
     subprocess.run(git + ["push", "-q", str(ORIGIN), "main"], cwd=source, check=True)
 
 
@@ -435,6 +451,7 @@ def main() -> int:
         time.sleep(3)
     new_css = css_path()
     assert new_css != old_css, "the new stylesheet is not served after the upgrade"
+    assert psql("SELECT count(*) FROM pg_indexes WHERE indexname = 'release_2_seen'") == "1", "release 2 not migrated"
     assert stream.ok > 50, f"only {stream.ok} requests during the upgrade"
     results["upgrade"] = (f"{len(stream.failed)} failed of {stream.ok + len(stream.failed)} requests during "
                           f"the upgrade ({upgrade_seconds:.0f} s: pull, pip, migrate, collectstatic, reload, restarts)")
@@ -447,6 +464,10 @@ def main() -> int:
     say(f"PASSED in {time.monotonic() - started:.0f} s")
     for name, value in results.items():
         print(f"  {name}: {value}")
+    for name in ("restore", "upgrade"):
+        print(f"  {name}, command by command:")
+        for seconds, command in timings[name]:
+            print(f"    {seconds:6.1f} s  {command[:110]}")
     return 0
 
 
