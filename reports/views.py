@@ -10,6 +10,7 @@ from bookings import selectors as booking_selectors
 from bookings.workflow import Status
 from core.files import protected_file_response
 from core.permissions import owner_required, role_required
+from outreach import selectors as outreach_selectors
 from reports import services
 from reports.charts import charts
 from reports.forms import ReportForm
@@ -28,8 +29,12 @@ def report(request):
         form = ReportForm({"period": "month"})
     context = {"form": form, "exports": ReportExport.objects.filter(requested_by=request.user)[:10], "kinds": ReportExport.Kind.choices}
     if form.is_valid():
-        data = build(form.params())
-        context.update(report=data, charts=charts(data))
+        params = form.params()
+        data = build(params)
+        context.update(report=data, charts=charts(data), outreach={
+            "trips": outreach_selectors.counts_by_trip(params.start_at, params.end_at),
+            "districts": outreach_selectors.channels_by_district(params.start_at, params.end_at),
+        })
     return render(request, "reports/report.html", context)
 
 
