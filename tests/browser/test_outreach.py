@@ -10,7 +10,7 @@ from accounts.models import District
 from accounts.roles import Role
 from bookings.models import Booking
 from outreach.models import OutreachRecord, OutreachTrip
-from tests.browser.conftest import VIEWPORTS, shot, sign_in
+from tests.browser.conftest import VIEWPORTS, check_accessibility, shot, sign_in
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -229,3 +229,18 @@ def test_expired_session_keeps_the_records_and_sign_out_clears_them(phone_page, 
     assert left == 0
     assert page.evaluate("caches.keys().then(keys => keys.filter(k => k.startsWith('rk-outreach')).length)") == 0
     assert Booking.objects.count() == 1
+
+
+def test_outreach_pages_at_both_sizes_pass_axe(page, trip):
+    """The trip list, the new-trip form, a trip and the intake app, in Indonesian, at 360×740 and 1280×800."""
+    sign_in(page, "petugas", PASSWORD)
+    for path, name in (("/jemput-bola/", "outreach-10-trips"), ("/jemput-bola/baru/", "outreach-11-new-trip"),
+                       (trip.get_absolute_url(), "outreach-12-trip"),
+                       (f"/jemput-bola/aplikasi/#{trip.public_id}", "outreach-13-app")):
+        page.goto(page.base + path)
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("document.documentElement.lang") == "id"
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), f"{path} scrolls sideways"
+        check_accessibility(page)
+        shot(page, name)
+    assert "Kirim sekarang" in page.inner_text("main") and "Dobo" in page.inner_text("#trip-title")
