@@ -233,9 +233,10 @@ def owner_merge(*, source: User, target: User, actor: User) -> dict[str, int]:
     with transaction.atomic():
         # Lock both rows in a fixed order (lower id first) so two merges cannot cross.
         list(User.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk"))
-        for relation in User._meta.related_objects:
+        relations = [f for f in User._meta.get_fields(include_hidden=True) if f.auto_created and not f.concrete]
+        for relation in relations:
             model = relation.related_model
-            if not relation.many_to_one or model._meta.label_lower in MERGE_KEEPS_HISTORY:
+            if not relation.one_to_many or model._meta.auto_created or model._meta.label_lower in MERGE_KEEPS_HISTORY:
                 continue
             if model._meta.label_lower.startswith(("auth.", "admin.", "axes.", "sessions.")):
                 continue

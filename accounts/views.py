@@ -55,6 +55,8 @@ def register(request):
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if services.owner_for_phone(data["phone"]) is not None:
+            return _lead_to_claim(request, data["phone"])
         user = services.user_register(
             username=data["username"], name=data["name"], phone=data["phone"], email=data["email"], password=data["password1"],
             language=request.LANGUAGE_CODE,
@@ -63,6 +65,20 @@ def register(request):
         messages.success(request, _("Welcome! Now tell us about your business."))
         return redirect("accounts:business_create")
     return render(request, "accounts/register.html", {"form": form})
+
+
+def _lead_to_claim(request, phone):
+    """The number already belongs to an account (often one the counter entered): instead of a duplicate,
+    a code goes to that number and the person takes over the existing account with it."""
+    from accounts.codes import code_request as send_code
+    from accounts.models import PhoneCode
+
+    send_code(phone=phone, purpose=PhoneCode.Purpose.CLAIM)
+    request.session[_CODE_SESSION] = phone
+    request.session[_CODE_PURPOSE] = PhoneCode.Purpose.CLAIM
+    messages.info(request, _("This WhatsApp number already has an account, perhaps made for you at the PLUT counter. "
+                             "We sent a code to the number: enter it to take over that account."))
+    return redirect("accounts:code_verify")
 
 
 @login_required
@@ -248,7 +264,9 @@ def code_verify(request):
         else:
             request.session.pop(_CODE_SESSION, None)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            if purpose == PhoneCode.Purpose.RESET or request.session.pop(_CODE_PURPOSE, "") == PhoneCode.Purpose.RESET:
+            request.session.pop(_CODE_PURPOSE, "")
+            if purpose in (PhoneCode.Purpose.RESET, PhoneCode.Purpose.CLAIM) or not user.has_usable_password():
+                messages.success(request, _("You are signed in. Choose a password if you like; WhatsApp codes keep working."))
                 return redirect("accounts:password_set")
             messages.success(request, _("You are signed in."))
             return redirect("core:home")

@@ -82,6 +82,19 @@ def processing_days(service: Service, medians: dict[str, float] | None = None) -
     return service.lead_time_days
 
 
+# An estimate moves earlier only by more than this many working days: small gains are kept back so
+# that the date an owner was shown does not flicker between two days as work moves around the queue.
+# A later date is always shown (and, by a working day or more, told to the owner).
+STEADY_WORKING_DAYS = 1
+
+
+def steady(old: datetime.date | None, new: datetime.date, *, today: datetime.date, holidays) -> datetime.date:
+    """The estimate to show: ``new``, unless it is only a little earlier than a still-future ``old``."""
+    if old is None or old < today or new >= old:
+        return new
+    return old if working_days_between(new, old, holidays) <= STEADY_WORKING_DAYS else new
+
+
 def first_working_day(day: datetime.date, holidays) -> datetime.date:
     while not is_working_day(day, holidays):
         day += datetime.timedelta(days=1)
@@ -134,8 +147,12 @@ def recompute(service_id: int, *, today: datetime.date | None = None, notify: bo
                 start = max(start, add_working_days(start_base, waiting, holidays))
             own = math.ceil(booking.quantity / service.daily_capacity)
             booking.queue_position = position
+            old_position, old_finish = before[booking.pk]
+            finish = add_working_days(start, max(processing, own), holidays)
+            if old_position is not None:  # a queue estimate was shown before: keep it steady
+                finish = steady(old_finish, finish, today=today, holidays=holidays)
             booking.estimated_start = start
-            booking.estimated_finish = add_working_days(start, max(processing, own), holidays)
+            booking.estimated_finish = finish
             ahead += booking.quantity
         Booking.objects.bulk_update(
             queued, ["queue_position", "estimated_start", "estimated_finish", "awaiting_materials"], batch_size=500

@@ -54,8 +54,10 @@ def channels_for(user) -> list[str]:
 
 def render(kind: str, context: dict, language: str) -> tuple[str, str]:
     """Subject (first line) and body (the rest) of ``notifications/messages/<kind>.txt``."""
+    from core.office import office_info
+
     with translation.override(language):
-        text = render_to_string(f"notifications/messages/{kind}.txt", context).strip()
+        text = render_to_string(f"notifications/messages/{kind}.txt", {**office_info(), **context}).strip()
     subject, _, body = text.partition("\n")
     return subject.strip()[:200], body.strip()
 

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
+    "django_htmx",
     "core",
     "accounts",
     "products",
@@ -68,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -184,6 +186,8 @@ RK_PROVINCE = env.str("RK_PROVINCE", default="Maluku")
 RK_OFFICE_NAME = env.str("RK_OFFICE_NAME", default="UPTD PLUT KUMKM Provinsi Maluku")
 RK_OFFICE_ADDRESS = env.str("RK_OFFICE_ADDRESS", default="Jl. Jenderal Sudirman, Batu Merah, Kota Ambon, Maluku")
 RK_OFFICE_PHONE = env.str("RK_OFFICE_PHONE", default="+62911000000")
+# Opening hours for collecting goods, as written to owners; empty: "Monday to Friday, 08.00–15.00 WIT" translated.
+RK_OFFICE_HOURS = env.str("RK_OFFICE_HOURS", default="")
 RK_CODE_PREFIX = env.str("RK_CODE_PREFIX", default="RK")
 # Payments: the QRIS gateway adapter (logging, midtrans, xendit, doku) and its credentials.
 RK_PAYMENT_GATEWAY = env.str("RK_PAYMENT_GATEWAY", default="logging")
@@ -334,6 +338,7 @@ RK_NOTIFICATION_RETENTION_DAYS = env.int("RK_NOTIFICATION_RETENTION_DAYS", defau
 RK_CODE_DIGITS = 6
 RK_CODE_VALID_MINUTES = 10
 RK_CODE_MAX_TRIES = 5
+RK_CODE_MAX_PER_NUMBER = 3  # codes sent to one number within RK_CODE_VALID_MINUTES
 RK_CODE_LOCK_MINUTES = env.int("RK_CODE_LOCK_MINUTES", default=30)
 RK_CODE_RATE_PER_NUMBER = env.str("RK_CODE_RATE_PER_NUMBER", default="3/10m")  # code requests per number
 RK_CODE_RATE_PER_IP = env.str("RK_CODE_RATE_PER_IP", default="10/h")  # code requests per client address

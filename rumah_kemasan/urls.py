@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("products.urls")),
     path("", include("bookings.urls")),
+    path("", include("intake.urls")),
     path("", include("payments.urls")),
     path("", include("materials.urls")),
     path("", include("notifications.urls")),
