@@ -159,7 +159,8 @@ def test_outreach_trip_offline_and_sync(phone_page, trip, photo_file):
     assert "Masukkan nomor ponsel Indonesia" in page.inner_text("#queue-list")
     shot(page, "outreach-03-needs-correction")
     page.click("#queue-list li[data-state=error] button")
-    assert "is-invalid" in page.get_attribute("#id_phone", "class")
+    poll(page, "document.getElementById('id_phone').classList.contains('is-invalid')")  # the message by the field
+    assert page.input_value("#id_owner_name") == "Ibu Salah"
     page.fill("#id_phone", "0812 7000 0004")
     page.click("#save-record")
     poll(page, "document.getElementById('queue-count').textContent === '0'")
