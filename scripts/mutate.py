@@ -40,9 +40,13 @@ MODULES = {
     "bookings/workflow.py": ["tests/bookings/test_workflow_table.py", "tests/bookings/test_workflow.py"],
     "accounts/legality.py": ["tests/accounts/test_legality.py"],
     "core/uploads.py": ["tests/core/test_uploads.py"],
-    "bookings/queue.py": ["tests/bookings/test_queue_maths.py", "tests/bookings/test_queue.py"],
+    "bookings/queue.py": [
+        "tests/bookings/test_queue_maths.py", "tests/bookings/test_queue.py", "tests/notifications/test_booking_notices.py",
+        "tests/bookings/test_service_paths.py",
+    ],
     "bookings/services.py": [
         "tests/bookings/test_service_paths.py", "tests/bookings/test_services.py", "tests/bookings/test_queue.py",
+        "tests/notifications/test_booking_notices.py", "tests/bookings/test_staff_journey.py",
     ],
 }
 AIM = 0.85
