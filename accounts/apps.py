@@ -18,7 +18,7 @@ def sync_role_permissions(sender, **kwargs):
 
     from accounts.roles import Role
 
-    app_labels = ["accounts", "products", "bookings"]
+    app_labels = ["accounts", "products", "bookings", "payments", "materials"]
     perms = Permission.objects.filter(content_type__app_label__in=app_labels)
     admin = Group.objects.filter(name=Role.ADMIN).first()
     manager = Group.objects.filter(name=Role.MANAGER).first()

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
@@ -19,7 +20,8 @@ from accounts.forms import (
 )
 from accounts.models import Business
 from core.files import protected_file_response
-from core.permissions import owner_required
+from accounts.roles import Role
+from core.permissions import owner_required, role_required
 
 
 @method_decorator(ratelimit(key="ip", rate=settings.RK_PASSWORD_RESET_RATE, method="POST", block=True), name="post")
@@ -53,6 +55,8 @@ def register(request):
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if services.owner_for_phone(data["phone"]) is not None:
+            return _lead_to_claim(request, data["phone"])
         user = services.user_register(
             username=data["username"], name=data["name"], phone=data["phone"], email=data["email"], password=data["password1"],
             language=request.LANGUAGE_CODE,
@@ -61,6 +65,20 @@ def register(request):
         messages.success(request, _("Welcome! Now tell us about your business."))
         return redirect("accounts:business_create")
     return render(request, "accounts/register.html", {"form": form})
+
+
+def _lead_to_claim(request, phone):
+    """The number already belongs to an account (often one the counter entered): instead of a duplicate,
+    a code goes to that number and the person takes over the existing account with it."""
+    from accounts.codes import code_request as send_code
+    from accounts.models import PhoneCode
+
+    send_code(phone=phone, purpose=PhoneCode.Purpose.CLAIM)
+    request.session[_CODE_SESSION] = phone
+    request.session[_CODE_PURPOSE] = PhoneCode.Purpose.CLAIM
+    messages.info(request, _("This WhatsApp number already has an account, perhaps made for you at the PLUT counter. "
+                             "We sent a code to the number: enter it to take over that account."))
+    return redirect("accounts:code_verify")
 
 
 @login_required
@@ -155,7 +173,11 @@ def profile(request):
     }
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.user_update_profile(user=user, **form.cleaned_data)
+        try:
+            services.user_update_profile(user=user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return render(request, "accounts/profile.html", {"form": form})
         messages.success(request, _("Profile saved."))
         response = redirect("accounts:profile")
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, max_age=settings.LANGUAGE_COOKIE_AGE,
@@ -184,3 +206,119 @@ def request_deletion(request):
     services.user_request_deletion(user=request.user, reason=reason)
     messages.success(request, _("Your request was sent to the office. An administrator will contact you."))
     return redirect("accounts:profile")
+
+
+# --- Sign-in and password reset by WhatsApp code; account claim; merge (issue 9) -----------------------
+
+_CODE_SESSION = "rk_code_phone"
+_CODE_PURPOSE = "rk_code_purpose"
+
+
+def _typed_phone(group, request) -> str:
+    """Rate-limit key: the number as typed, normalised (so 0812… and +62812… count together)."""
+    from core.phone import normalize_phone
+
+    raw = request.POST.get("phone", "")
+    try:
+        return normalize_phone(raw)
+    except ValidationError:
+        return raw.strip()[:30]
+
+
+@ratelimit(key="ip", rate=settings.RK_CODE_RATE_PER_IP, method="POST", block=True)
+@ratelimit(key=_typed_phone, rate=settings.RK_CODE_RATE_PER_NUMBER, method="POST", block=True)
+def code_request(request, purpose="sign_in"):
+    """Enter a WhatsApp number, get a code. The answer is the same for a known and an unknown number."""
+    from accounts.codes import code_request as send_code
+    from accounts.forms import CodeRequestForm
+    from accounts.models import PhoneCode
+
+    if purpose not in PhoneCode.Purpose.values:
+        purpose = PhoneCode.Purpose.SIGN_IN
+    form = CodeRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        send_code(phone=form.cleaned_data["phone"], purpose=purpose)
+        request.session[_CODE_SESSION] = form.cleaned_data["phone"]
+        request.session[_CODE_PURPOSE] = purpose
+        return redirect("accounts:code_verify")
+    return render(request, "accounts/code_request.html", {"form": form, "purpose": purpose})
+
+
+@ratelimit(key="ip", rate=settings.RK_CODE_VERIFY_RATE_PER_IP, method="POST", block=True)
+def code_verify(request):
+    from django.contrib.auth import login
+
+    from accounts.codes import code_verify as check
+    from accounts.forms import CodeVerifyForm
+    from accounts.models import PhoneCode
+    from core.phone import local_phone
+
+    phone = request.session.get(_CODE_SESSION)
+    if not phone:
+        return redirect("accounts:code_request")
+    form = CodeVerifyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user, purpose = check(phone=phone, code=form.cleaned_data["code"])
+        if user is None:
+            form.add_error("code", _("The code is wrong, has expired or too many tries were made. Ask for a new code."))
+        else:
+            request.session.pop(_CODE_SESSION, None)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            request.session.pop(_CODE_PURPOSE, "")
+            if purpose in (PhoneCode.Purpose.RESET, PhoneCode.Purpose.CLAIM) or not user.has_usable_password():
+                messages.success(request, _("You are signed in. Choose a password if you like; WhatsApp codes keep working."))
+                return redirect("accounts:password_set")
+            messages.success(request, _("You are signed in."))
+            return redirect("core:home")
+    return render(request, "accounts/code_verify.html", {"form": form, "phone": local_phone(phone)})
+
+
+@login_required
+def password_set(request):
+    """Choose a new password after signing in with a code (reset by WhatsApp)."""
+    from django.contrib.auth import update_session_auth_hash
+
+    from accounts.models import AccountEvent
+
+    form = SetPasswordForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        AccountEvent.objects.create(user=user, actor=user, action=AccountEvent.Action.PASSWORD_SET, data={"how": "code"})
+        update_session_auth_hash(request, user)
+        messages.success(request, _("Your new password is saved."))
+        return redirect("core:home")
+    return render(request, "accounts/password_set.html", {"form": form})
+
+
+@ratelimit(key="ip", rate=settings.RK_CLAIM_RATE, method=ratelimit.ALL, block=True)
+def claim(request, token):
+    """Open the one-time claim link: set a password (optional) and sign in."""
+    from accounts.claims import ClaimError, account_claim, claim_link_from_token
+    from accounts.forms import ClaimForm
+
+    link = claim_link_from_token(token)
+    if link is None:
+        return render(request, "accounts/claim_invalid.html", status=410)
+    form = ClaimForm(request.POST or None, user=link.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = account_claim(link=link, password=form.cleaned_data.get("password1") or None)
+        except ClaimError as error:
+            return render(request, "accounts/claim_invalid.html", {"message": error.message}, status=410)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Your account is yours now. Welcome!"))
+        return redirect("core:home")
+    return render(request, "accounts/claim.html", {"form": form, "person": link.user})
+
+
+@role_required(Role.ADMIN)
+def owner_merge(request):
+    """Admins: merge a duplicate owner into the account to keep (everything moves; audited)."""
+    from accounts.forms import OwnerMergeForm
+
+    form = OwnerMergeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        moved = services.owner_merge(source=form.cleaned_data["source"], target=form.cleaned_data["target"], actor=request.user)
+        messages.success(request, _("Accounts merged: %(count)d records moved.") % {"count": sum(moved.values())})
+        return redirect("accounts:owner_merge")
+    return render(request, "accounts/owner_merge.html", {"form": form})

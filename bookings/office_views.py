@@ -14,7 +14,7 @@ from bookings.workflow import TransitionError
 from core.paging import BoundedPaginator
 from core.permissions import role_required
 
-office_reader = role_required(Role.STAFF, Role.ADMIN, Role.MANAGER)
+office_reader = role_required(Role.STAFF, Role.ADMIN, Role.MANAGER, Role.TREASURER)
 office_actor = role_required(Role.STAFF, Role.ADMIN)
 
 
@@ -22,7 +22,11 @@ office_actor = role_required(Role.STAFF, Role.ADMIN)
 def board(request):
     filters = BookingFilter(request.GET or None, queryset=selectors.office_bookings())
     columns = selectors.board(filters.qs)
-    return render(request, "bookings/office/board.html", {"filters": filters, "columns": columns})
+    groups, picked = selectors.board_groups(columns, request.GET.get("tahap"))
+    query = request.GET.copy()
+    query.pop("tahap", None)
+    context = {"filters": filters, "columns": columns, "groups": groups, "picked": picked, "query": query}
+    return render(request, "bookings/office/board.html", context)
 
 
 @office_reader

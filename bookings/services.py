@@ -15,7 +15,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bookings import events, workflow
+from bookings import events, hooks, workflow
 from bookings.calendar import add_working_days, holidays_from
 from bookings.models import Booking, BookingCounter, HandoverMethod, Proof, ReferenceFile, Service
 from bookings.proofs import APPROVAL_CHECKLIST
@@ -67,9 +67,20 @@ def booking_submit(
     desired_date: datetime.date | None = None,
     notes: str = "",
     reference_files: list[CleanFile] = (),
+    channel: str = Booking.Channel.ONLINE,
 ) -> Booking:
-    """Create a booking in ``diajukan`` with its code, cost estimate and first event."""
-    if product.business.owner_id != actor.pk:
+    """Create a booking in ``diajukan`` with its code, cost estimate and first event.
+
+    Online, ``actor`` is the owner. At the counter, by WhatsApp or on an outreach trip, ``actor`` is
+    the staff member who enters the request on the owner's behalf: ``created_by`` stays the owner
+    (the request is theirs), ``entered_by`` records the staff member and ``channel`` how it came in.
+    """
+    if channel not in Booking.Channel.values:
+        raise ValidationError({"channel": _("Choose how the request came in.")})
+    on_behalf = channel != Booking.Channel.ONLINE
+    if on_behalf and not actor.acts_for_office:
+        raise ValidationError({"channel": _("Only office staff enter requests on an owner's behalf.")})
+    if not on_behalf and product.business.owner_id != actor.pk:
         raise ValidationError({"product": _("Choose one of your own products.")})
     if not service.is_active:
         raise ValidationError({"service": _("This service is not available at the moment.")})
@@ -83,7 +94,9 @@ def booking_submit(
             business=product.business,
             product=product,
             service=service,
-            created_by=actor,
+            created_by_id=product.business.owner_id if on_behalf else actor.pk,
+            entered_by=actor,
+            channel=channel,
             quantity=quantity,
             desired_date=desired_date,
             notes=notes,
@@ -122,6 +135,13 @@ def _apply(locked: Booking, name: str, *, actor, note: str = "", data: dict | No
     )
     if transition.needs_note and not note:
         raise TransitionError(_("Please fill in: %(what)s.") % {"what": transition.note_label})
+    if transition.name in hooks.ENTER_PRODUCTION:
+        for gate in hooks.production_gates:
+            reason = gate(locked)
+            if reason:
+                raise TransitionError(reason)
+        for reserve in hooks.entering_production:
+            reserve(locked, actor)
     from_status = locked.status
     locked.status = transition.target
     fields = ["status", "updated_at", *extra_fields]
@@ -139,6 +159,12 @@ def _apply(locked: Booking, name: str, *, actor, note: str = "", data: dict | No
         data=data,
     )
     booking_notices.transition(locked, name=transition.name, actor=actor, note=note, data=data)
+    if transition.name in hooks.FINISH_PRODUCTION:
+        for consume in hooks.production_finished:
+            consume(locked, actor)
+    if transition.name in hooks.CLOSING:
+        for close in hooks.closed:
+            close(locked, actor, locked.status)
     schedule_recompute(locked.service_id)
     return locked
 
@@ -172,10 +198,20 @@ def booking_verify(*, booking: Booking, actor, override_reason: str = "") -> Boo
                 _("Documents required by this service are missing: %(missing)s. Ask the owner to complete them, or give a reason to override.")
                 % {"missing": "; ".join(missing)}
             )
+        problems = [problem for check in hooks.verify_checks for problem in check(locked)]
+        if problems and not override_reason:
+            raise TransitionError(
+                _("%(problems)s Give a reason to override.") % {"problems": " ".join(problems)}
+            )
         data = {"override": override_reason, "missing": missing} if missing else {}
+        if problems:
+            data.update({"override": override_reason, "problems": problems})
         today = timezone.localdate()
         locked.due_date = add_working_days(today, locked.service.lead_time_days, holidays_from(today))
-        _apply(locked, "verify", actor=actor, note=override_reason if missing else "", data=data, extra_fields=["due_date"])
+        note = override_reason if (missing or problems) else ""
+        _apply(locked, "verify", actor=actor, note=note, data=data, extra_fields=["due_date"])
+        for after in hooks.verified:
+            after(locked, actor, override_reason if (missing or problems) else "")
         _apply(locked, "enqueue", actor=None)
     return locked
 

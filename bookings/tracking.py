@@ -25,7 +25,14 @@ def tracking_url(booking: Booking) -> str:
 
 
 def _public_queryset():
-    return Booking.objects.select_related("service")
+    """With the moment the request became ready for collection, so the page needs no second query."""
+    from django.db.models import OuterRef, Subquery
+
+    from bookings.models import BookingEvent
+    from bookings.workflow import Status
+
+    ready = BookingEvent.objects.filter(booking=OuterRef("pk"), to_status=Status.READY).order_by("-created_at")
+    return Booking.objects.select_related("service").annotate(ready_at=Subquery(ready.values("created_at")[:1]))
 
 
 def booking_from_token(token: str) -> Booking | None:

@@ -16,6 +16,12 @@ def inbox(request):
 
 
 @login_required
+def unread(request):
+    """The navbar's unread count alone, for htmx to refresh (the context processor counts)."""
+    return render(request, "notifications/partials/unread.html")
+
+
+@login_required
 @require_POST
 def open_notification(request, pk):
     """Mark one message read and go where it points."""

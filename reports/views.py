@@ -10,6 +10,7 @@ from bookings import selectors as booking_selectors
 from bookings.workflow import Status
 from core.files import protected_file_response
 from core.permissions import owner_required, role_required
+from outreach import selectors as outreach_selectors
 from reports import services
 from reports.charts import charts
 from reports.forms import ReportForm
@@ -18,6 +19,7 @@ from reports.models import ReportExport
 from reports.survey import ELEMENTS, SCORES
 
 report_reader = role_required(Role.ADMIN, Role.MANAGER)
+money_reader = role_required(Role.ADMIN, Role.MANAGER, Role.TREASURER)
 
 
 @report_reader
@@ -27,8 +29,12 @@ def report(request):
         form = ReportForm({"period": "month"})
     context = {"form": form, "exports": ReportExport.objects.filter(requested_by=request.user)[:10], "kinds": ReportExport.Kind.choices}
     if form.is_valid():
-        data = build(form.params())
-        context.update(report=data, charts=charts(data))
+        params = form.params()
+        data = build(params)
+        context.update(report=data, charts=charts(data), outreach={
+            "trips": outreach_selectors.counts_by_trip(params.start_at, params.end_at),
+            "districts": outreach_selectors.channels_by_district(params.start_at, params.end_at),
+        })
     return render(request, "reports/report.html", context)
 
 
@@ -103,3 +109,44 @@ def public_summary():
         data = {"year": year, "total": total, "rows": rows}
         cache.set(key, data, 600)
     return data
+
+
+def _money_form(request):
+    form = ReportForm(request.GET or None)
+    if not form.is_bound:
+        form = ReportForm({"period": "year"})
+    return form
+
+
+@money_reader
+def money_report(request):
+    """Income, outstanding balances, subsidy and material used, with charts and XLSX/CSV downloads."""
+    from reports import money
+
+    form = _money_form(request)
+    context = {"form": form}
+    if form.is_valid():
+        data = money.build(form.params())
+        context.update(report=data, charts=money.charts(data), query=request.GET.urlencode())
+    return render(request, "reports/money.html", context)
+
+
+@money_reader
+def money_export(request, fmt):
+    """The money report as a file. Aggregates only (a few hundred rows): built in the request."""
+    from django.http import Http404, HttpResponse
+
+    from reports import money
+
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    form = _money_form(request)
+    if not form.is_valid():
+        messages.error(request, _("Choose a valid period and kind of export."))
+        return redirect("reports:money")
+    params = form.params()
+    data = money.build(params)
+    content, mime = (money.to_xlsx(data), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet") if fmt == "xlsx" else (money.to_csv(data), "text/csv; charset=utf-8")
+    response = HttpResponse(content, content_type=mime)
+    response["Content-Disposition"] = f'attachment; filename="rumah-kemasan-keuangan-{params.start:%Y%m%d}-{params.end:%Y%m%d}.{fmt}"'
+    return response
