@@ -1,6 +1,7 @@
 """Writes for users, businesses and legality documents."""
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.contrib.auth.models import Group
@@ -190,7 +191,7 @@ def user_data_export(*, user: User) -> dict:
             "products": [plain(p) | {"photos": p.photos.count()} for p in business.products.all()],
         })
     bookings = [
-        plain(b) | {"events": [plain(e) for e in b.events.all()]}
+        plain(b) | {"events": [plain(e, exclude=["note"] if e.note_for_office_only else []) for e in b.events.all()]}
         for b in Booking.objects.filter(business__owner=user).prefetch_related("events")
     ]
     return {
@@ -201,18 +202,27 @@ def user_data_export(*, user: User) -> dict:
     }
 
 
-def user_request_deletion(*, user: User, reason: str) -> None:
+def user_request_deletion(*, user: User, reason: str) -> bool:
     """Record an owner's request to delete their data and tell the admins, who carry it out (records the
-    office must keep for its reports are anonymised rather than deleted)."""
+    office must keep for its reports are anonymised rather than deleted).
+
+    Idempotent: at most one request a day (the user's row is locked, so two clicks at once make one).
+    Returns False when a request was already made in the past 24 hours."""
     from notifications.services import notify
 
     admins = User.objects.filter(groups__name=Role.ADMIN, is_active=True)
     with transaction.atomic():
-        user.deletion_requested_at = timezone.now()
+        now = timezone.now()
+        locked = User.objects.select_for_update().only("pk", "deletion_requested_at").get(pk=user.pk)
+        if locked.deletion_requested_at and now - locked.deletion_requested_at < datetime.timedelta(days=1):
+            user.deletion_requested_at = locked.deletion_requested_at
+            return False
+        user.deletion_requested_at = now
         user.save(update_fields=["deletion_requested_at"])
         for admin in admins:
             notify(recipient=admin, kind="data_deletion_request", context={"person": user, "reason": reason},
                    link=f"/admin/accounts/user/{user.pk}/change/")
+    return True
 
 
 # Append-only history keeps naming who acted at the time (the merged account stays, deactivated).

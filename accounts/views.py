@@ -12,7 +12,9 @@ from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
+from django_ratelimit.exceptions import Ratelimited
 
 from accounts import selectors, services
 from accounts.forms import (
@@ -43,9 +45,22 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 class LoginView(auth_views.LoginView):
+    """Sign-in. django-axes locks a username tried from one address after 5 failures; on top of that,
+    failed sign-ins per address are throttled whatever the username (``RK_LOGIN_FAILURES_PER_IP``), so
+    one address cannot try one password against many accounts."""
+
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        throttle = {"group": "login-failures-per-ip", "key": "ip", "rate": settings.RK_LOGIN_FAILURES_PER_IP, "method": "POST"}
+        if is_ratelimited(request, increment=False, **throttle):
+            raise Ratelimited
+        response = super().post(request, *args, **kwargs)
+        if response.status_code == 200:  # the form came back: a failed sign-in
+            is_ratelimited(request, increment=True, **throttle)
+        return response
 
 
 @ratelimit(key="ip", rate="20/h", method="POST", block=True)
@@ -205,8 +220,10 @@ def my_data(request):
 @require_POST
 def request_deletion(request):
     reason = (request.POST.get("reason") or "").strip()[:1000]
-    services.user_request_deletion(user=request.user, reason=reason)
-    messages.success(request, _("Your request was sent to the office. An administrator will contact you."))
+    if services.user_request_deletion(user=request.user, reason=reason):
+        messages.success(request, _("Your request was sent to the office. An administrator will contact you."))
+    else:
+        messages.info(request, _("Your request already reached the office today. An administrator will contact you."))
     return redirect("accounts:profile")
 
 

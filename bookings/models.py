@@ -253,6 +253,13 @@ class BookingEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise ValueError("Booking events are append-only.")
 
+    # Notes the office writes for itself (why a request jumped the queue): not shown to owners.
+    OFFICE_ONLY_NOTES = frozenset({"priority"})
+
+    @property
+    def note_for_office_only(self) -> bool:
+        return self.action in self.OFFICE_ONLY_NOTES
+
 
 def reference_upload_to(instance, filename):
     return f"bookings/references/{filename}"

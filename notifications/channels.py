@@ -20,6 +20,7 @@ from notifications.gateways import (  # noqa: F401 - the channel's vocabulary, r
     LookupUnsupported,
     OutcomeUnknown,
     PermanentGatewayError,
+    WebhookRejected,
 )
 
 _gateways: dict = {}

@@ -21,11 +21,14 @@ def deliver_notification(self, notification_id: int, attempts: int | None = None
             raise
         raise self.retry(exc=error, countdown=min(2 ** self.request.retries, 30))
     if outcome == "retry" and self.request.is_eager:
-        # Without a broker (make run, tests) there is no relay: run the next attempt now.
+        # Without a broker (make run, tests) there is no relay: run the next attempt now if it is due.
+        from django.utils import timezone
+
         from notifications.models import Notification
 
-        row = Notification.objects.filter(pk=notification_id).only("attempts").first()
-        return deliver_notification.apply(args=(notification_id, row.attempts)).result
+        row = Notification.objects.filter(pk=notification_id, next_attempt_at__lte=timezone.now()).only("attempts").first()
+        if row is not None:
+            return deliver_notification.apply(args=(notification_id, row.attempts)).result
     return outcome
 
 

@@ -175,6 +175,7 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 # Upload limits (see core/uploads.py).
 RK_MAX_UPLOAD_BYTES = env.int("RK_MAX_UPLOAD_BYTES", default=8 * 1024 * 1024)
 RK_MAX_IMAGE_PIXELS = env.int("RK_MAX_IMAGE_PIXELS", default=25_000_000)
+RK_MAX_PIXELS_PER_REQUEST = env.int("RK_MAX_PIXELS_PER_REQUEST", default=50_000_000)  # all images of one request
 RK_IMAGE_MAX_EDGE = 2560
 RK_THUMBNAIL_EDGE = 480
 RK_MAX_PHOTOS_PER_PRODUCT = 6
@@ -241,6 +242,7 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://rumah-kemasan
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "core.views.ratelimited"
 RATELIMIT_IP_META_KEY = "core.ip.client_ip"
+RK_LOGIN_FAILURES_PER_IP = env.str("RK_LOGIN_FAILURES_PER_IP", default="30/15m")  # any usernames, one address
 RK_TRACKING_RATE = env.str("RK_TRACKING_RATE", default="10/m")  # code + digits tries per IP
 RK_PASSWORD_RESET_RATE = env.str("RK_PASSWORD_RESET_RATE", default="5/h")  # reset requests per IP
 RK_TRACKING_LINK_RATE = env.str("RK_TRACKING_LINK_RATE", default="60/m")  # signed-link views per IP

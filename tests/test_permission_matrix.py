@@ -107,6 +107,7 @@ RULES = {
     "notifications:unread": SIGNED_IN,
     "notifications:open": POST_SIGNED_IN,
     "notifications:mark_all_read": POST_SIGNED_IN,
+    "notifications:whatsapp_webhook": (404,) * 6,  # only under the secret token (unset here)
     "reports:report": REPORT,
     "reports:exports_status": REPORT,
     "reports:export": (302, 403, 403, 403, 405, 405, 403),

@@ -121,3 +121,49 @@ def test_outreach_sync_never_500(client, staff, data, kind):
     response = client.post(f"/jemput-bola/{trip.public_id}/kirim/", {"record": json.dumps(record)})
     assert response.status_code in (200, 400, 422), response.content
     assert response["Content-Type"] == "application/json"
+
+
+# --- Money and the store (issue 14) ---------------------------------------------------------------
+
+MONEY_FORMS = {
+    "QuotationForm": ["quantity", "subsidy", "extras_description", "extras_amount"],
+    "PaymentForm": ["method", "amount", "payer_name", "note"],
+    "TransferProofForm": ["amount", "paid_on", "payer_name"],
+    "QrisForm": ["amount"],
+    "ReasonForm": ["reason"],
+    "RefundForm": ["method", "amount", "note"],
+    "CashBookForm": ["year", "month"],
+}
+
+
+@EXAMPLES
+@given(name=st.sampled_from(sorted(MONEY_FORMS)), values=st.lists(typed, min_size=4, max_size=4))
+def test_money_forms(db, name, values):
+    from payments import forms
+
+    data = dict(zip(MONEY_FORMS[name], values))
+    assert_names_fields(getattr(forms, name)(data), data)
+
+
+@EXAMPLES
+@given(name=st.sampled_from(["ReceiveForm", "AdjustForm"]), values=st.lists(typed, min_size=4, max_size=4))
+def test_store_forms(db, name, values):
+    from materials import forms
+
+    fields = {"ReceiveForm": ["kind", "quantity", "unit_cost", "reason"], "AdjustForm": ["counted", "reason"]}[name]
+    data = dict(zip(fields, values))
+    assert_names_fields(getattr(forms, name)(data), data)
+
+
+@EXAMPLES
+@given(data=st.fixed_dictionaries({f: typed for f in ["method", "amount", "payer_name", "note"]}))
+def test_counter_payment_page_never_500(client, staff, data):
+    from accounts.roles import Role
+    from bookings.models import Service
+    from tests.factories import UserFactory
+    from tests.money_fixtures import verified_booking
+
+    booking = verified_booking(service=Service.objects.get(slug="sablon"), staff=staff)
+    client.force_login(UserFactory(role=Role.TREASURER))
+    response = client.post(reverse("payments:pay", kwargs={"code": booking.code}), data)
+    assert response.status_code in (200, 302)
