@@ -1,7 +1,6 @@
 """Pages and actions of the office (PLUT staff and admins; the head of office reads)."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,6 +12,7 @@ from bookings import feedback, selectors, services
 from bookings.filters import BookingFilter
 from bookings.forms import AssignForm, HandoverForm, PriorityForm, ProductionForm, ProofForm, VerifyForm
 from bookings.workflow import TransitionError
+from core.paging import BoundedPaginator
 from core.permissions import role_required
 
 office_reader = role_required(Role.STAFF, Role.ADMIN, Role.MANAGER, Role.TREASURER)
@@ -33,7 +33,8 @@ def board(request):
 @office_reader
 def booking_table(request):
     filters = BookingFilter(request.GET or None, queryset=selectors.office_bookings().order_by("-submitted_at", "-id"))
-    page = Paginator(filters.qs, 25).get_page(request.GET.get("page"))
+    number = request.GET.get("page")
+    page = BoundedPaginator(filters.qs, 25, page=number).get_page(number)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "bookings/office/table.html", {"filters": filters, "page": page, "query": query.urlencode()})
