@@ -23,6 +23,7 @@ ACCOUNTS = [
     ("petugas", "Yohanes Pattiasina", Role.STAFF),
     ("admin", "Admin Rumah Kemasan", Role.ADMIN),
     ("kepala", "Kepala UPTD PLUT", Role.MANAGER),
+    ("bendahara", "Maria Tuhumury", Role.TREASURER),
 ]
 
 
@@ -48,7 +49,9 @@ class Command(BaseCommand):
             raise CommandError("seed_demo creates accounts with a known password; it runs only with DJANGO_DEBUG=true.")
         with transaction.atomic():
             users = {username: self.account(username, name, role) for username, name, role in ACCOUNTS}
-            self.demo_business(users["pemilik"], users["petugas"])
+            first_time = self.demo_business(users["pemilik"], users["petugas"])
+            if first_time:
+                self.demo_money_and_store(users["pemilik"], users["petugas"], users["bendahara"])
         if options["bookings"]:
             from bookings.demo import generate_bookings
             from bookings.models import Booking
@@ -60,7 +63,7 @@ class Command(BaseCommand):
                 generate_bookings(missing, seed=existing + 1, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo accounts (password: %s):" % PASSWORD))
         for username, _name, role in ACCOUNTS:
-            self.stdout.write(f"  {username:<8} {Role(role).label}")
+            self.stdout.write(f"  {username:<9} {Role(role).label}")
 
     def account(self, username, name, role):
         user = User.objects.filter(username=username).first()
@@ -77,9 +80,22 @@ class Command(BaseCommand):
         account_services.user_set_role(user=user, role=role)
         return user
 
+    def demo_money_and_store(self, owner, staff, treasurer):
+        """The store's materials with their stock, and a sablon print job paid half in cash."""
+        from materials.demo import seed_store
+        from payments.demo import seed_payments
+
+        seed_store(actor=staff)
+        product = Product.objects.filter(business__owner=owner).order_by("pk").last()
+        sablon = Service.objects.get(slug="sablon")
+        job = booking_services.booking_submit(actor=owner, product=product, service=sablon, quantity=150,
+                                              notes="Sablon logo di tas kain.")
+        booking_services.booking_verify(booking=job, actor=staff)
+        seed_payments(booking=job, treasurer=treasurer)
+
     def demo_business(self, owner, staff):
         if Business.objects.filter(owner=owner).exists():
-            return
+            return None
         ambon = District.objects.get(name="Kota Ambon")
         business = account_services.business_save(
             business=Business(
