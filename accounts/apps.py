@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role
 
 
 class AccountsConfig(AppConfig):
@@ -7,16 +10,13 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and businesses")
 
     def ready(self):
-        from django.db.models.signals import post_migrate
-
         post_migrate.connect(sync_role_permissions, dispatch_uid="accounts.sync_role_permissions")
 
 
 def sync_role_permissions(sender, **kwargs):
     """Admins manage everything of the project's apps in the Django admin; heads of office may view it."""
+    # Imported here, not at the top: auth's models may be imported only once the app registry is ready.
     from django.contrib.auth.models import Group, Permission
-
-    from accounts.roles import Role
 
     app_labels = ["accounts", "products", "bookings"]
     perms = Permission.objects.filter(content_type__app_label__in=app_labels)

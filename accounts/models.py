@@ -10,8 +10,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from accounts.legality import DocumentKind, Validity, validity
-from accounts.roles import ACTING_OFFICE_ROLES, OFFICE_ROLES, Role
-from core.models import TimeStampedModel
+from accounts.roles import ACTING_OFFICE_ROLES, OFFICE_ROLES, Role, roles_of
+from core.models import TimeStampedModel, VisibleQuerySet
 
 
 class User(AbstractUser):
@@ -52,12 +52,12 @@ class User(AbstractUser):
     @property
     def is_office(self) -> bool:
         """Staff, admin or head of office: may see every business and booking."""
-        return bool(self.roles & OFFICE_ROLES) or self.is_superuser
+        return bool(roles_of(self) & OFFICE_ROLES)
 
     @property
     def acts_for_office(self) -> bool:
         """Staff or admin: may act on bookings for the office."""
-        return bool(self.roles & ACTING_OFFICE_ROLES) or self.is_superuser
+        return bool(roles_of(self) & ACTING_OFFICE_ROLES)
 
     @property
     def is_admin_role(self) -> bool:
@@ -131,6 +131,9 @@ class Business(TimeStampedModel):
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
     scale = models.CharField(_("business scale"), max_length=10, choices=Scale.choices, default=Scale.MICRO)
 
+    objects = VisibleQuerySet.as_manager()
+    owner_lookup = "owner"  # VisibleQuerySet.visible_to
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("business")
@@ -175,6 +178,9 @@ class LegalityDocument(TimeStampedModel):
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
     expires_on = models.DateField(_("valid until"), null=True, blank=True)
     scan = models.FileField(_("scan"), upload_to=document_upload_to, blank=True)
+
+    objects = VisibleQuerySet.as_manager()
+    owner_lookup = "business__owner"  # VisibleQuerySet.visible_to
 
     class Meta:
         ordering = ["kind", "-created_at"]

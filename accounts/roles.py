@@ -1,4 +1,7 @@
-"""The four roles, kept as auth groups (created by migration 0002)."""
+"""The roles, kept as auth groups (created by migration 0002), and the sets of roles the rest of the
+code asks about. A set is written here once; the view decorators (accounts.permissions), the
+``User.is_office``/``acts_for_office`` properties, the workflow table and the staff queries derive
+from these."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +13,19 @@ class Role(models.TextChoices):
     MANAGER = "manager", _("Head of office")
 
 
+def roles_of(user) -> frozenset[str]:
+    """The user's roles, a superuser counting as an admin."""
+    roles = set(user.roles)
+    if user.is_superuser:
+        roles.add(Role.ADMIN)
+    return frozenset(roles)
+
+
+# An owner acts on their own businesses and requests only.
+OWNER_ROLES = frozenset({Role.OWNER})
 # Roles that work inside the office and may see every business and booking.
 OFFICE_ROLES = frozenset({Role.STAFF, Role.ADMIN, Role.MANAGER})
-# Roles that may act on bookings as the office (fire staff transitions).
+# Roles that may act on bookings as the office (fire staff transitions, be assigned work).
 ACTING_OFFICE_ROLES = frozenset({Role.STAFF, Role.ADMIN})
+# Roles that read the reports and exports.
+REPORT_ROLES = frozenset({Role.ADMIN, Role.MANAGER})

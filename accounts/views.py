@@ -1,3 +1,4 @@
+import json
 import uuid
 
 from django.conf import settings
@@ -6,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
@@ -14,12 +16,12 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from accounts import selectors, services
+from accounts.permissions import owner_required
 from accounts.forms import (
     BusinessForm, DocumentForm, LoginForm, PasswordResetForm, ProfileForm, RegistrationForm, SetPasswordForm,
 )
 from accounts.models import Business
 from core.files import protected_file_response
-from core.permissions import owner_required
 
 
 @method_decorator(ratelimit(key="ip", rate=settings.RK_PASSWORD_RESET_RATE, method="POST", block=True), name="post")
@@ -49,7 +51,7 @@ class LoginView(auth_views.LoginView):
 @ratelimit(key="ip", rate="20/h", method="POST", block=True)
 def register(request):
     if request.user.is_authenticated:
-        return redirect("core:home")
+        return redirect("pages:home")
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -167,10 +169,6 @@ def profile(request):
 @login_required
 def my_data(request):
     """Download everything the system holds about me (JSON)."""
-    import json
-
-    from django.http import HttpResponse
-
     data = services.user_data_export(user=request.user)
     response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="rumah-kemasan-{request.user.username}.json"'

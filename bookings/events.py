@@ -2,10 +2,11 @@
 from django.utils import timezone
 
 from bookings.models import Booking, BookingEvent
+from bookings.workflow import Action
 
 
 def record(
-    booking: Booking, *, action: str, from_status: str, to_status: str, actor=None, note: str = "", data=None
+    booking: Booking, *, action: Action, from_status: str, to_status: str, actor=None, note: str = "", data=None
 ) -> BookingEvent:
     now = timezone.now()
     previous = BookingEvent.objects.filter(booking=booking).order_by("-created_at", "-id").values_list("created_at", flat=True).first()
@@ -25,7 +26,7 @@ def record(
 def submitted(booking: Booking, *, actor) -> BookingEvent:
     return record(
         booking,
-        action="submit",
+        action=Action.SUBMIT,
         from_status="",
         to_status=booking.status,
         actor=actor,

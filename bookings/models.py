@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.legality import DocumentKind
 from accounts.models import Business
-from bookings.workflow import Status, WorkflowKind
-from core.models import TimeStampedModel
+from bookings.workflow import TERMINAL, Action, Status, WorkflowKind
+from core.models import TimeStampedModel, VisibleQuerySet
 from products.models import Product
 
 
@@ -153,6 +153,9 @@ class Booking(TimeStampedModel):
     courier_receipt = models.CharField(_("courier receipt number"), max_length=60, blank=True)
     handed_over_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
 
+    objects = VisibleQuerySet.as_manager()
+    owner_lookup = "business__owner"  # VisibleQuerySet.visible_to
+
     class Meta:
         ordering = ["-submitted_at", "-id"]
         verbose_name = _("booking")
@@ -184,8 +187,6 @@ class Booking(TimeStampedModel):
 
     @property
     def is_closed(self) -> bool:
-        from bookings.workflow import TERMINAL
-
         return self.status in TERMINAL
 
 
@@ -202,7 +203,7 @@ class BookingEvent(models.Model):
         related_name="+",
         verbose_name=_("by"),
     )
-    action = models.CharField(_("action"), max_length=40)
+    action = models.CharField(_("action"), max_length=40, choices=Action.choices)
     from_status = models.CharField(_("from"), max_length=25, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=25, choices=Status.choices)
     note = models.TextField(_("note"), blank=True)
@@ -246,6 +247,9 @@ class ReferenceFile(TimeStampedModel):
     file = models.FileField(_("file"), upload_to=reference_upload_to)
     original_name = models.CharField(_("original file name"), max_length=150)
 
+    objects = VisibleQuerySet.as_manager()
+    owner_lookup = "booking__business__owner"  # VisibleQuerySet.visible_to
+
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("reference file")
@@ -282,6 +286,9 @@ class Proof(TimeStampedModel):
     )
     comment = models.TextField(_("owner's comment"), blank=True)
     checklist = models.JSONField(_("approval checklist"), default=dict, blank=True)
+
+    objects = VisibleQuerySet.as_manager()
+    owner_lookup = "booking__business__owner"  # VisibleQuerySet.visible_to
 
     class Meta:
         ordering = ["booking", "version"]

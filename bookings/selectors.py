@@ -1,16 +1,18 @@
 """Reads that feed booking pages: querysets with what their templates need already joined."""
-from django.db.models import Prefetch
+from django.db.models import Count, F, FilteredRelation, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
+from accounts.selectors import office_users
+from accounts.services import export_row
 from bookings.models import Booking, BookingEvent, Proof, ReferenceFile, Service
+from bookings.workflow import ACTIVE, TERMINAL, WAITING_FOR_OWNER, WITH_OFFICE, Status
 
 
 def visible_bookings(user):
     """Bookings a user may see: an owner their own, the office all of them."""
-    qs = Booking.objects.all()
-    if not user.is_office:
-        qs = qs.filter(business__owner=user)
-    return qs
+    return Booking.objects.visible_to(user)
 
 
 def bookings_for_list(user):
@@ -30,16 +32,12 @@ def booking_for_detail(user, code: str) -> Booking:
 
 
 def reference_file_for_user(user, public_id) -> ReferenceFile:
-    qs = ReferenceFile.objects.select_related("booking__business")
-    if not user.is_office:
-        qs = qs.filter(booking__business__owner=user)
+    qs = ReferenceFile.objects.visible_to(user).select_related("booking__business")
     return get_object_or_404(qs, public_id=public_id)
 
 
 def proof_for_user(user, public_id) -> Proof:
-    qs = Proof.objects.select_related("booking__business")
-    if not user.is_office:
-        qs = qs.filter(booking__business__owner=user)
+    qs = Proof.objects.visible_to(user).select_related("booking__business")
     return get_object_or_404(qs, public_id=public_id)
 
 
@@ -75,11 +73,6 @@ def board(filtered):
     those bookings with what cards show. (Given the window and the joins in one statement, PostgreSQL
     hashes every business and product; apart, each step reads a few rows.)
     """
-    from django.db.models import Count, F, Q, Window
-    from django.db.models.functions import RowNumber
-
-    from bookings.workflow import TERMINAL, Status
-
     columns = [s for s in Status if s not in TERMINAL]
     open_ = filtered.filter(status__in=columns)
     counts = open_.aggregate(**{s.value: Count("pk", filter=Q(status=s)) for s in columns})
@@ -101,10 +94,6 @@ def today(day):
     Four queries whatever the data: one aggregate for the three counts, one bounded list each.
     Statuses are listed explicitly (no NOT IN), so the planner uses the (status, estimated_finish) index.
     """
-    from django.db.models import Count, Q
-
-    from bookings.workflow import ACTIVE, WAITING_FOR_OWNER, WITH_OFFICE
-
     lists = {
         "due": (Booking.objects.filter(status__in=WITH_OFFICE, estimated_finish=day), ("service_id", "code")),
         "overdue": (Booking.objects.filter(status__in=WITH_OFFICE, estimated_finish__lt=day), ("estimated_finish", "code")),
@@ -127,15 +116,17 @@ def workload():
     The join itself is limited to active bookings (FilteredRelation), so it reads the index on
     (assignee, status) instead of every booking a staff member ever handled.
     """
-    from django.db.models import Count, FilteredRelation, Q
-    from django.utils import timezone
-
-    from bookings.filters import office_users
-    from bookings.workflow import ACTIVE
-
     today_ = timezone.localdate()
     return office_users().annotate(
         open_bookings=FilteredRelation("assigned_bookings", condition=Q(assigned_bookings__status__in=ACTIVE)),
         active=Count("open_bookings"),
         overdue=Count("open_bookings", filter=Q(open_bookings__estimated_finish__lt=today_)),
     )
+
+
+def requests_for_export(user) -> list[dict]:
+    """An owner's requests with their histories, for the data export (accounts.services.user_data_export)."""
+    return [
+        export_row(b) | {"events": [export_row(e) for e in b.events.all()]}
+        for b in Booking.objects.filter(business__owner=user).prefetch_related("events")
+    ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hmac
 import uuid
 
+from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
@@ -54,6 +55,4 @@ def qr_path(booking: Booking) -> str:
 
 
 def absolute_tracking_url(booking: Booking) -> str:
-    from django.conf import settings
-
     return settings.RK_SITE_URL.rstrip("/") + tracking_url(booking)

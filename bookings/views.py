@@ -9,15 +9,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from accounts.permissions import owner_required
 from bookings import selectors, services, workflow
 from bookings.forms import (
     ApprovalForm, AssignForm, BookingForm, NoteForm, PriorityForm, ProductionForm, RevisionForm, TrackingForm, VerifyForm,
 )
 from bookings.models import Proof
 from bookings.requirements import describe, missing_requirements
-from bookings.tracking import booking_from_code, booking_from_token, tracking_url
+from bookings.tracking import absolute_tracking_url, booking_from_code, booking_from_token, qr_path, tracking_url
 from core.files import protected_file_response
-from core.permissions import owner_required
+from core.qr import stored_qr
 from products.labels import label_readiness
 from products.selectors import products_for_owner_choice
 
@@ -150,9 +151,6 @@ def work_order(request, code):
     The QR code is drawn by a Celery task when the request is submitted; a booking older than that
     (or made while the broker was down) gets it drawn here once and stored.
     """
-    from bookings.tracking import absolute_tracking_url, qr_path
-    from core.qr import stored_qr
-
     booking = selectors.booking_for_detail(request.user, code)
     link = absolute_tracking_url(booking)
     approved = next((p for p in booking.proofs.all() if p.decision == Proof.Decision.APPROVED), None)

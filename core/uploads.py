@@ -18,6 +18,8 @@ from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
 
 IMAGE_FORMATS = ("JPEG", "PNG", "WEBP")
 PDF_CONTENT_TYPE = "application/pdf"
@@ -125,9 +127,6 @@ def encode_image(image: Image.Image) -> CleanFile:
 
 
 def clean_pdf(data: bytes) -> CleanFile:
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
     invalid = ValidationError(_("The file is not a valid PDF document."), code="invalid_pdf")
     if not data.startswith(b"%PDF-"):
         raise invalid

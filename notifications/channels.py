@@ -18,7 +18,10 @@ import urllib.request
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.utils import translation
 from django.utils.module_loading import import_string
+
+from notifications.models import Channel
 
 logger = logging.getLogger(__name__)
 
@@ -72,18 +75,13 @@ def text_with_link(notification) -> str:
     """The message body, and for messages that leave the app the full address to open."""
     if not notification.link:
         return notification.body
-    from django.utils import translation
-    from django.utils.translation import gettext
-
     with translation.override(notification.recipient.language):
-        label = gettext("Open:")
+        label = translation.gettext("Open:")
     return f"{notification.body}\n\n{label} {settings.RK_SITE_URL.rstrip('/')}{notification.link}"
 
 
 def send(notification) -> None:
     """Send one notification on its channel; raises GatewayError / PermanentGatewayError."""
-    from notifications.models import Channel
-
     recipient = notification.recipient
     if notification.channel == Channel.IN_APP:
         return

@@ -8,7 +8,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from notifications import channels
+from core.context_processors import site
+from notifications import channels, tasks
 from notifications.models import Channel, Notification
 
 logger = logging.getLogger(__name__)
@@ -25,9 +26,10 @@ def channels_for(user) -> list[str]:
 
 
 def render(kind: str, context: dict, language: str) -> tuple[str, str]:
-    """Subject (first line) and body (the rest) of ``notifications/messages/<kind>.txt``."""
+    """Subject (first line) and body (the rest) of ``notifications/messages/<kind>.txt``, which also
+    see the office's name, address and phone (as pages do through core.context_processors.site)."""
     with translation.override(language):
-        text = render_to_string(f"notifications/messages/{kind}.txt", context).strip()
+        text = render_to_string(f"notifications/messages/{kind}.txt", {**site(None), **context}).strip()
     subject, _, body = text.partition("\n")
     return subject.strip()[:200], body.strip()
 
@@ -35,12 +37,11 @@ def render(kind: str, context: dict, language: str) -> tuple[str, str]:
 def enqueue(notification_ids: list[int]) -> None:
     """Hand delivery to Celery after commit. A broker that is down must not fail the person's
     action: the rows stay pending and the periodic ``dispatch_pending`` sends them later."""
-    from notifications.tasks import deliver_notification
 
     def send_all():
         for pk in notification_ids:
             try:
-                deliver_notification.delay(pk)
+                tasks.deliver_notification.delay(pk)
             except Exception:  # noqa: BLE001 - broker down or hung: leave the row pending
                 logger.warning("Broker unavailable; notification %s stays pending", pk, exc_info=True)
                 return
@@ -48,8 +49,18 @@ def enqueue(notification_ids: list[int]) -> None:
     transaction.on_commit(send_all, robust=True)
 
 
-def notify(*, recipient, kind: str, context: dict, booking=None, link: str = "", channels_: list[str] | None = None) -> list[Notification]:
-    """Write one outbox row per channel for ``recipient`` (call inside the causing transaction)."""
+def notify(
+    *, recipient, kind: Notification.Kind, context: dict, booking=None, link: str = "", channels_: list[str] | None = None
+) -> list[Notification]:
+    """Write one outbox row per channel for ``recipient`` (call inside the causing transaction).
+
+    An unknown ``kind`` is a programming error that tests catch (tests/notifications/test_kinds.py:
+    every call names a ``Notification.Kind`` member, every member renders). Should one slip through,
+    it is logged and the message dropped: it never fails the person's action.
+    """
+    if kind not in Notification.Kind.values:
+        logger.error("Unknown notification kind %r: message to %s not written", kind, recipient.pk)
+        return []
     if not recipient.is_active:
         return []
     subject, body = render(kind, {**context, "recipient": recipient, "booking": booking}, recipient.language)
@@ -123,11 +134,8 @@ def dispatch_pending(*, older_than_seconds: int = 60, limit: int = 1000) -> int:
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
-    if ids:
-        from notifications.tasks import deliver_notification
-
-        for pk in ids:
-            deliver_notification.delay(pk)
+    for pk in ids:
+        tasks.deliver_notification.delay(pk)
     return len(ids)
 
 

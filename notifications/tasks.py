@@ -1,5 +1,13 @@
+"""Celery tasks of the outbox, thin: they call notifications.services.
+
+``services`` enqueues these tasks and these call ``services``: the two import each other as modules
+(``from notifications import services``), which Python resolves whichever is imported first, because
+neither reads the other's attributes at import time.
+"""
 from celery import shared_task
 from django.conf import settings
+
+from notifications import services
 
 
 def backoff(retries: int) -> int:
@@ -9,9 +17,7 @@ def backoff(retries: int) -> int:
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=5, ignore_result=True)
 def deliver_notification(self, notification_id: int) -> str:
-    from notifications.services import deliver
-
-    outcome = deliver(notification_id, final_attempt=self.request.retries >= self.max_retries)
+    outcome = services.deliver(notification_id, final_attempt=self.request.retries >= self.max_retries)
     if outcome == "retry":
         if self.request.is_eager:
             # In-process (no broker): Celery's eager retry does not loop when errors propagate; try again now.
@@ -22,13 +28,9 @@ def deliver_notification(self, notification_id: int) -> str:
 
 @shared_task(ignore_result=True)
 def dispatch_pending() -> int:
-    from notifications.services import dispatch_pending as run
-
-    return run()
+    return services.dispatch_pending()
 
 
 @shared_task(ignore_result=True)
 def cleanup_read_notifications() -> int:
-    from notifications.services import cleanup_read
-
-    return cleanup_read()
+    return services.cleanup_read()

@@ -7,7 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings.workflow import Status
-from reports.metrics import ReportParams
+from core.tasks import enqueue_after_commit
+from reports import exports, tasks
+from reports.metrics import ReportParams, build
 from reports.models import ReportExport, SurveyResponse
 
 EXTENSIONS = {
@@ -17,19 +19,13 @@ EXTENSIONS = {
 
 
 def export_request(*, user, kind: str, params: ReportParams) -> ReportExport:
-    from core.tasks import enqueue_after_commit
-    from reports.tasks import build_export
-
     export = ReportExport.objects.create(requested_by=user, kind=kind, params=params.as_dict())
-    enqueue_after_commit(build_export, export.pk)
+    enqueue_after_commit(tasks.build_export, export.pk)
     return export
 
 
 def export_build(*, export: ReportExport) -> None:
     """Make the file of a pending export (idempotent: a ready export is left alone)."""
-    from reports import exports
-    from reports.metrics import build
-
     if export.status == ReportExport.Status.READY:
         return
     params = ReportParams.from_dict(export.params)

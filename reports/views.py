@@ -1,24 +1,27 @@
 from django.contrib import messages
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role
+from accounts.permissions import owner_required
+from accounts.permissions import report_reader_required as report_reader
 from bookings import selectors as booking_selectors
+from bookings.models import Booking
 from bookings.workflow import Status
 from core.files import protected_file_response
-from core.permissions import owner_required, role_required
 from reports import services
 from reports.charts import charts
 from reports.forms import ReportForm
+from reports.forms_survey import SurveyForm
 from reports.metrics import build
 from reports.models import ReportExport
 from reports.survey import ELEMENTS, SCORES
-
-report_reader = role_required(Role.ADMIN, Role.MANAGER)
-
 
 @report_reader
 def report(request):
@@ -53,12 +56,8 @@ def download(request, pk):
 
 @owner_required
 def survey(request, code):
-    from reports.forms_survey import SurveyForm
-
     booking = booking_selectors.booking_for_detail(request.user, code)
     if booking.business.owner_id != request.user.pk:
-        from django.http import Http404
-
         raise Http404
     if hasattr(booking, "survey"):
         messages.info(request, _("This survey has already been answered. Thank you!"))
@@ -68,8 +67,6 @@ def survey(request, code):
         return redirect(booking)
     form = SurveyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        from django.core.exceptions import ValidationError
-
         answers = {key: form.cleaned_data[key] for key, _label in ELEMENTS}
         try:
             services.survey_submit(booking=booking, user=request.user, answers=answers, comment=form.cleaned_data["comment"])
@@ -83,12 +80,6 @@ def survey(request, code):
 
 def public_summary():
     """UMKM served this year per regency/city, for the landing page (cached for 10 minutes)."""
-    from django.db.models import Count
-    from django.utils import timezone
-
-    from bookings.models import Booking
-    from bookings.workflow import Status
-
     year = timezone.localdate().year
     key = f"public-summary-{year}"
     data = cache.get(key)

@@ -35,11 +35,11 @@ REPORT = (302, 403, 403, 403, 200, 200)
 POST_SIGNED_IN = (302, 405, 405, 405, 405, 405)
 
 RULES = {
-    "core:landing": PUBLIC,
-    "core:home": (302, 200, 200, 302, 302, 302),  # the office goes on to its board
-    "core:privacy": PUBLIC,
-    "core:healthz": PUBLIC,
-    "core:robots": PUBLIC,
+    "pages:landing": PUBLIC,
+    "pages:home": (302, 200, 200, 302, 302, 302),  # the office goes on to its board
+    "pages:privacy": PUBLIC,
+    "pages:healthz": PUBLIC,
+    "pages:robots": PUBLIC,
     "accounts:login": (200, 302, 302, 302, 302, 302),
     "accounts:logout": (405,) * 6,
     "accounts:register": (200, 302, 302, 302, 302, 302),

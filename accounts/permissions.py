@@ -1,20 +1,20 @@
+"""View decorators, one per role set of accounts.roles. Superusers count as admins."""
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
-from accounts.roles import Role
+from accounts.roles import ACTING_OFFICE_ROLES, OFFICE_ROLES, OWNER_ROLES, REPORT_ROLES, roles_of
 
 
-def role_required(*roles: str):
+def role_required(roles: frozenset[str]):
     """Signed-in users with one of ``roles`` (superusers count as admins); others get 403."""
 
     def decorator(view):
         @login_required
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            user = request.user
-            if not (user.roles.intersection(roles) or (user.is_superuser and Role.ADMIN in roles)):
+            if not roles_of(request.user) & roles:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
@@ -23,4 +23,7 @@ def role_required(*roles: str):
     return decorator
 
 
-owner_required = role_required(Role.OWNER)
+owner_required = role_required(OWNER_ROLES)
+office_required = role_required(OFFICE_ROLES)
+acting_office_required = role_required(ACTING_OFFICE_ROLES)
+report_reader_required = role_required(REPORT_ROLES)

@@ -12,7 +12,8 @@ from accounts import services as account_services
 from accounts.models import Business, District, User
 from accounts.roles import Role
 from bookings import services as booking_services
-from bookings.models import Service
+from bookings.demo import generate_bookings
+from bookings.models import Booking, Service
 from core.uploads import encode_image
 from products import services as product_services
 from products.models import Product
@@ -50,9 +51,6 @@ class Command(BaseCommand):
             users = {username: self.account(username, name, role) for username, name, role in ACCOUNTS}
             self.demo_business(users["pemilik"], users["petugas"])
         if options["bookings"]:
-            from bookings.demo import generate_bookings
-            from bookings.models import Booking
-
             existing = Booking.objects.filter(business__owner__username__startswith="demo-owner-").count()
             missing = max(0, options["bookings"] - existing)
             if missing:
