@@ -204,6 +204,14 @@ class LegalityDocument(TimeStampedModel):
         return validity(pending=self.is_pending, expires_on=self.expires_on, today=timezone.localdate())
 
     @property
+    def is_expired(self) -> bool:
+        return self.validity == Validity.EXPIRED
+
+    @property
+    def is_expiring(self) -> bool:
+        return self.validity == Validity.EXPIRING
+
+    @property
     def is_usable(self) -> bool:
         """Counts for label readiness and service requirements (not expired; pending counts for halal)."""
         return self.validity != Validity.EXPIRED

@@ -69,8 +69,12 @@ class Service(models.Model):
     def required_groups(self) -> list[list[str]]:
         return [[kind for kind in group if kind in DocumentKind.values] for group in self.required_documents or []]
 
+    @property
+    def is_free(self) -> bool:
+        return self.fee_mode == self.FeeMode.FREE
+
     def cost_for(self, quantity: int) -> int:
-        return 0 if self.fee_mode == self.FeeMode.FREE else self.tariff * quantity
+        return 0 if self.is_free else self.tariff * quantity
 
 
 class Holiday(models.Model):
@@ -188,6 +192,20 @@ class Booking(TimeStampedModel):
     @property
     def is_closed(self) -> bool:
         return self.status in TERMINAL
+
+    @property
+    def needs_info(self) -> bool:
+        """Sent back to the owner to complete its data."""
+        return self.status == Status.NEEDS_INFO
+
+    @property
+    def awaits_owner_approval(self) -> bool:
+        """A proof waits for the owner's approval or revision request."""
+        return self.status == Status.AWAITING_APPROVAL
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == Status.DONE
 
 
 class BookingEvent(models.Model):
@@ -312,3 +330,11 @@ class Proof(TimeStampedModel):
     @property
     def is_pdf(self) -> bool:
         return self.file.name.lower().endswith(".pdf")
+
+    @property
+    def is_approved(self) -> bool:
+        return self.decision == self.Decision.APPROVED
+
+    @property
+    def is_revision(self) -> bool:
+        return self.decision == self.Decision.REVISION

@@ -120,6 +120,7 @@ def recompute(service_id: int, *, today: datetime.date | None = None, notify: bo
 
 def schedule_recompute(service_id: int) -> None:
     """After the current transaction commits, recompute the service's queue in a Celery task.
+    Call it once per transaction (``bookings.services._apply`` does, unless told the caller will).
 
     A broker that is down must not fail the person's action: the periodic ``recompute_all_queues``
     catches up within minutes.

@@ -85,7 +85,10 @@ def board(filtered):
     cards: dict[str, list] = {s.value: [] for s in columns}
     for booking in office_bookings().filter(pk__in=first_ids).order_by(*order):
         cards[booking.status].append(booking)
-    return [{"status": s, "count": counts[s.value], "cards": cards[s.value]} for s in columns]
+    return [
+        {"status": s, "count": counts[s.value], "cards": cards[s.value], "takes_bulk_verify": s == Status.SUBMITTED}
+        for s in columns
+    ]
 
 
 def today(day):

@@ -110,8 +110,14 @@ def _locked(booking: Booking) -> Booking:
 _STAMPS = {Status.VERIFIED: "verified_at"}
 
 
-def _apply(locked: Booking, name: str, *, actor, note: str = "", data: dict | None = None, extra_fields=()) -> Booking:
-    """Check and apply one transition to a locked booking, inside the caller's transaction."""
+def _apply(
+    locked: Booking, name: str, *, actor, note: str = "", data: dict | None = None, extra_fields=(), recompute: bool = True
+) -> Booking:
+    """Check and apply one transition to a locked booking, inside the caller's transaction.
+
+    The queue is recomputed once per transaction: a service that applies two transitions in one
+    (verify, then enqueue) passes ``recompute=False`` to the first.
+    """
     transition = workflow.check(
         name,
         status=locked.status,
@@ -138,7 +144,8 @@ def _apply(locked: Booking, name: str, *, actor, note: str = "", data: dict | No
         data=data,
     )
     notices.transition(locked, transition=transition, actor=actor, note=note, data=data)
-    schedule_recompute(locked.service_id)
+    if recompute:
+        schedule_recompute(locked.service_id)
     return locked
 
 
@@ -174,7 +181,8 @@ def booking_verify(*, booking: Booking, actor, override_reason: str = "") -> Boo
         data = {"override": override_reason, "missing": missing} if missing else {}
         today = timezone.localdate()
         locked.due_date = add_working_days(today, locked.service.lead_time_days, holidays_from(today))
-        _apply(locked, Action.VERIFY, actor=actor, note=override_reason if missing else "", data=data, extra_fields=["due_date"])
+        _apply(locked, Action.VERIFY, actor=actor, note=override_reason if missing else "", data=data, extra_fields=["due_date"],
+               recompute=False)  # the enqueue below recomputes
         _apply(locked, Action.ENQUEUE, actor=None)
     return locked
 

@@ -75,13 +75,13 @@ def booking_detail(request, code):
     actions = workflow.available(
         status=booking.status, kind=booking.service.workflow, roles=workflow.roles_of(request.user), is_own=is_own
     )
-    names = {a.name for a in actions}
+    can = {a.name: True for a in actions}  # templates ask ``can.verify``
     proofs = list(booking.proofs.all())
     context = {
         "booking": booking,
         "is_own": is_own,
         "actions": [a for a in actions if not a.special],
-        "can": names,
+        "can": can,
         "path": workflow.path_for(booking.service.workflow),
         "done_steps": {event.to_status for event in booking.events.all()},
         "missing_documents": describe(missing_requirements(booking.service, booking.product)),
@@ -90,7 +90,7 @@ def booking_detail(request, code):
         "proofs": proofs,
         "pending_proof": next((p for p in proofs if p.decision == Proof.Decision.PENDING), None),
         "revision_rounds": sum(1 for p in proofs if p.decision == Proof.Decision.REVISION),
-        "has_survey": is_own and booking.status == workflow.Status.DONE and hasattr(booking, "survey"),
+        "has_survey": is_own and booking.is_done and hasattr(booking, "survey"),
     }
     if request.user.acts_for_office and not booking.is_closed:
         context.update(
@@ -99,7 +99,7 @@ def booking_detail(request, code):
             assign_form=AssignForm(initial={"assignee": booking.assignee_id}),
             production_form=ProductionForm(initial={"quantity_produced": booking.quantity}),
         )
-    if "approve" in names:
+    if workflow.Action.APPROVE in can:
         context.update(approval_form=ApprovalForm(), revision_form=RevisionForm())
     return render(request, "bookings/booking_detail.html", context)
 

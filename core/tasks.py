@@ -19,4 +19,6 @@ def enqueue_after_commit(task, *args) -> None:
         except Exception:  # noqa: BLE001 - broker down or hung
             logger.warning("Broker unavailable; %s%r not enqueued", task.name, args, exc_info=True)
 
+    enqueue.enqueue_key = (task.name, args)  # what it enqueues, for tests and logs
     transaction.on_commit(enqueue, robust=True)
+

@@ -89,3 +89,19 @@ def test_no_import_hides_inside_a_function():
                         elif isinstance(inner, ast.Import):
                             found.update((str(path.relative_to(ROOT)), a.name) for a in inner.names)
     assert found - ALLOWED_LOCAL_IMPORTS == set()
+
+
+def test_templates_ask_the_model_instead_of_comparing_stored_values():
+    """``booking.needs_info``, not ``booking.status == "perlu_dilengkapi"``: a renamed value would
+    silently turn such a comparison false."""
+    import re
+
+    compare = re.compile(r"""\.(status|decision|validity|fee_mode|kind|channel|action|workflow)(\.value)?\s*[!=]=\s*["']""")
+    membership = re.compile(r"""["'][a-z_]+["']\s+(not\s+)?in\s+can\b""")
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in (ROOT / "templates").rglob("*.html")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if compare.search(line) or membership.search(line)
+    ]
+    assert found == []
