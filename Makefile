@@ -32,7 +32,7 @@ test: install-dev
 
 # With CELERY_BROKER_URL set (redis://127.0.0.1:6379/0), run the worker and, in one place only, beat.
 worker: install
-	$(VENV)/bin/celery -A rumah_kemasan worker --loglevel=INFO
+	$(VENV)/bin/celery -A rumah_kemasan worker --loglevel=INFO  # all queues; production: one worker per queue (Procfile)
 
 beat: install
 	$(VENV)/bin/celery -A rumah_kemasan beat --loglevel=INFO

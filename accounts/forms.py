@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.legality import PENDING_ALLOWED, DocumentKind, normalize_number
 from accounts.models import Business, District, User
+from accounts.roles import Role
 from accounts.validators import validate_nib
 from core.forms import ValidatedFileField
 from core.phone import local_phone, normalize_phone
@@ -226,3 +227,98 @@ class SetPasswordForm(auth_forms.SetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = submit_helper(_("Save the new password"))
+
+
+class CodeRequestForm(forms.Form):
+    """Ask for a one-time code by WhatsApp (sign in, or reset the password)."""
+
+    phone = PhoneField(label=_("WhatsApp number"), help_text=_("The number the office or you registered."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = submit_helper(_("Send me a code by WhatsApp"))
+
+
+class CodeVerifyForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Code from WhatsApp"), regex=r"^\s*\d{6}\s*$", max_length=12,
+        error_messages={"invalid": _("Enter the 6 digits of the code.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = submit_helper(_("Sign in"))
+
+
+class ClaimForm(forms.Form):
+    """Take over an account entered by staff: a password is optional (WhatsApp codes work without one)."""
+
+    password1 = forms.CharField(
+        label=_("Password (optional)"), strip=False, required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Leave empty to keep signing in with a code sent to your WhatsApp."),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"), strip=False, required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.helper = submit_helper(_("Take over my account"))
+
+    def clean(self):
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 or p2:
+            if p1 != p2:
+                self.add_error("password2", _("The two passwords do not match."))
+            else:
+                try:
+                    password_validation.validate_password(p1, self.user)
+                except forms.ValidationError as error:
+                    self.add_error("password1", error)
+        return cleaned
+
+
+class OwnerMergeForm(forms.Form):
+    """Admins merge a duplicate owner account into the one to keep (by username or WhatsApp number)."""
+
+    source = forms.CharField(label=_("Account to merge (username or WhatsApp number)"), max_length=150)
+    target = forms.CharField(label=_("Account to keep (username or WhatsApp number)"), max_length=150)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = submit_helper(_("Merge the accounts"))
+
+    @staticmethod
+    def _owner(raw: str):
+        raw = (raw or "").strip()
+        owners = User.objects.filter(groups__name=Role.OWNER, is_active=True)
+        found = owners.filter(username__iexact=raw).first()
+        if found is None:
+            try:
+                found = owners.filter(owner_phone__phone=normalize_phone(raw)).first()
+            except forms.ValidationError:
+                found = None
+        return found
+
+    def clean_source(self):
+        owner = self._owner(self.cleaned_data["source"])
+        if owner is None:
+            raise forms.ValidationError(_("No active owner account with this username or number."))
+        return owner
+
+    def clean_target(self):
+        owner = self._owner(self.cleaned_data["target"])
+        if owner is None:
+            raise forms.ValidationError(_("No active owner account with this username or number."))
+        return owner
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("source") and cleaned.get("target") and cleaned["source"].pk == cleaned["target"].pk:
+            self.add_error("target", _("Choose two different accounts."))
+        return cleaned

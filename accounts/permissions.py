@@ -4,7 +4,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
-from accounts.roles import ACTING_OFFICE_ROLES, OFFICE_ROLES, OWNER_ROLES, REPORT_ROLES, roles_of
+from accounts.roles import ACTING_OFFICE_ROLES, ADMIN_ROLES, OFFICE_ROLES, OWNER_ROLES, REPORT_ROLES, roles_of
 
 
 def role_required(roles: frozenset[str]):
@@ -27,3 +27,4 @@ owner_required = role_required(OWNER_ROLES)
 office_required = role_required(OFFICE_ROLES)
 acting_office_required = role_required(ACTING_OFFICE_ROLES)
 report_reader_required = role_required(REPORT_ROLES)
+admin_required = role_required(ADMIN_ROLES)

@@ -27,5 +27,7 @@ OWNER_ROLES = frozenset({Role.OWNER})
 OFFICE_ROLES = frozenset({Role.STAFF, Role.ADMIN, Role.MANAGER})
 # Roles that may act on bookings as the office (fire staff transitions, be assigned work).
 ACTING_OFFICE_ROLES = frozenset({Role.STAFF, Role.ADMIN})
+# Roles that manage accounts (merging owners) and the configuration.
+ADMIN_ROLES = frozenset({Role.ADMIN})
 # Roles that read the reports and exports.
 REPORT_ROLES = frozenset({Role.ADMIN, Role.MANAGER})

@@ -1,16 +1,20 @@
 """Writes for users, businesses and legality documents."""
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.legality import normalize_number
-from accounts.models import Business, LegalityDocument, User
+from accounts.models import AccountEvent, Business, LegalityDocument, OwnerPhone, User
 from accounts.roles import Role
+from core.phone import normalize_phone
 from core.uploads import CleanFile
 from notifications.models import Notification
 from notifications.services import notify
@@ -18,16 +22,90 @@ from notifications.services import notify
 CONSENT_VERSION = "2026-11"
 
 
+def owner_for_phone(phone: str) -> User | None:
+    """The owner who holds this WhatsApp number (E.164), or None."""
+    held = OwnerPhone.objects.select_related("user").filter(phone=phone).first()
+    return held.user if held else None
+
+
 def user_register(*, username: str, name: str, phone: str, email: str, password: str, language: str = "id") -> User:
-    """Create an owner account, recording consent to the processing of personal data (UU 27/2022)."""
-    with transaction.atomic():
-        user = User(username=username, name=name, phone=phone, email=email, language=language)
-        user.consent_at = timezone.now()
-        user.consent_version = CONSENT_VERSION
-        user.set_password(password)
-        user.save()
-        user.groups.add(Group.objects.get(name=Role.OWNER))
+    """Create an owner account, recording consent to the processing of personal data (UU 27/2022).
+
+    The WhatsApp number must be free: a number held by another owner (e.g. entered at the counter) is
+    refused here — the registration page leads that person to claim the existing account instead."""
+    try:
+        with transaction.atomic():
+            user = User(username=username, name=name, phone=phone, email=email, language=language)
+            user.consent_at = timezone.now()
+            user.consent_version = CONSENT_VERSION
+            user.set_password(password)
+            user.save()
+            user.groups.add(Group.objects.get(name=Role.OWNER))
+            if phone:
+                OwnerPhone.objects.create(user=user, phone=phone)
+    except IntegrityError:
+        if phone and OwnerPhone.objects.filter(phone=phone).exists():
+            raise ValidationError({"phone": _("This WhatsApp number already belongs to an account.")}) from None
+        raise
     return user
+
+
+def owner_find_or_create_by_whatsapp(
+    *, phone: str, name: str, staff: User, gender: str = "", nik: str = "", consent_given: bool,
+    consent_version: str = CONSENT_VERSION, language: str = "id",
+) -> tuple[User, bool]:
+    """The owner holding ``phone``, or a new owner entered by ``staff`` (no username, password or email).
+
+    Returns ``(owner, created)``. Consent must have been given in person: it is recorded with the
+    consent text's version, the staff member and the time. The new account is unclaimed until the owner
+    takes it over (claim link or WhatsApp code). Two intakes of the same number at once end with one
+    owner: the number's unique row decides, and the loser finds the winner's owner.
+    """
+    try:
+        phone = normalize_phone(phone)
+    except ValidationError as error:
+        raise ValidationError({"phone": error.messages}) from None
+    existing = owner_for_phone(phone)
+    if existing is not None:
+        return existing, False
+    if not consent_given:
+        raise ValidationError({"consent": _("The owner must agree to the processing of their personal data.")})
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            user = User(
+                username=f"wa-{uuid.uuid4().hex[:12]}", name=name.strip(), phone=phone, nik=nik or "", language=language,
+                consent_at=now, consent_version=consent_version, consent_recorded_by=staff,
+                is_claimed=False, entered_by=staff, notify_email=False, notify_whatsapp=True, whatsapp_consent_at=now,
+            )
+            user.set_unusable_password()
+            user.full_clean(exclude=["password", "username"])
+            user.save()
+            user.groups.add(Group.objects.get(name=Role.OWNER))
+            OwnerPhone.objects.create(user=user, phone=phone)
+            AccountEvent.objects.create(
+                user=user, actor=staff, action=AccountEvent.Action.CREATED_BY_STAFF,
+                data={"consent_version": consent_version, "consent_in_person": True},
+            )
+    except IntegrityError:
+        winner = owner_for_phone(phone)
+        if winner is None:
+            raise
+        return winner, False
+    return user, True
+
+
+def owner_set_phone(*, user: User, phone: str) -> None:
+    """Hold ``phone`` for the owner ``user`` (profile change); refused when another owner holds it."""
+    if not user.is_owner:
+        return
+    if not phone:
+        OwnerPhone.objects.filter(user=user).delete()
+        return
+    holder = owner_for_phone(phone)
+    if holder is not None and holder.pk != user.pk:
+        raise ValidationError({"phone": _("This WhatsApp number already belongs to an account.")})
+    OwnerPhone.objects.update_or_create(user=user, defaults={"phone": phone})
 
 
 def user_set_language(*, user: User, language: str) -> None:
@@ -39,6 +117,7 @@ def user_set_language(*, user: User, language: str) -> None:
 def user_update_profile(*, user: User, name: str, phone: str, email: str, language: str,
                         notify_email: bool, notify_whatsapp: bool) -> User:
     """Save the person's details and channel choices; WhatsApp opt-in consent is timestamped."""
+    owner_set_phone(user=user, phone=phone)
     user.name, user.phone, user.email, user.language = name, phone, email, language
     user.notify_email = notify_email
     if notify_whatsapp and not user.notify_whatsapp:
@@ -133,3 +212,52 @@ def user_request_deletion(*, user: User, reason: str) -> None:
         for admin in admins:
             notify(recipient=admin, kind=Notification.Kind.DATA_DELETION_REQUEST, context={"person": user, "reason": reason},
                    link=f"/admin/accounts/user/{user.pk}/change/")
+
+
+# Append-only history keeps naming who acted at the time (the merged account stays, deactivated).
+MERGE_KEEPS_HISTORY = frozenset({"bookings.bookingevent", "accounts.accountevent"})
+
+
+def owner_merge(*, source: User, target: User, actor: User) -> dict[str, int]:
+    """Move everything of the owner ``source`` to ``target``: businesses (with their products, documents
+    and bookings), notifications, requests they submitted, visits, claims and codes — every row of any
+    app that points at the account, found through the model relations so apps added later move too.
+
+    History rows keep pointing at the old account, which stays (deactivated, without password or
+    number) so the history reads as it happened. Both accounts get an audit event with the counts.
+    """
+    if source.pk == target.pk:
+        raise ValidationError({"target": _("Choose two different accounts.")})
+    if not (source.is_owner and target.is_owner):
+        raise ValidationError({"source": _("Only owner accounts can be merged.")})
+    moved: dict[str, int] = {}
+    with transaction.atomic():
+        # Lock both rows in a fixed order (lower id first) so two merges cannot cross.
+        list(User.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk"))
+        for relation in User._meta.related_objects:
+            model = relation.related_model
+            if not relation.many_to_one or model._meta.label_lower in MERGE_KEEPS_HISTORY:
+                continue
+            if model._meta.label_lower.startswith(("auth.", "admin.", "axes.", "sessions.")):
+                continue
+            count = model._base_manager.filter(**{relation.field.name: source}).update(**{relation.field.name: target})
+            if count:
+                moved[f"{model._meta.label_lower}.{relation.field.name}"] = count
+        source_phone = OwnerPhone.objects.filter(user=source).first()
+        if source_phone is not None:
+            source_phone.delete()
+            if not OwnerPhone.objects.filter(user=target).exists():
+                OwnerPhone.objects.create(user=target, phone=source_phone.phone)
+                moved["accounts.ownerphone.user"] = 1
+        for field in ("nik", "email"):
+            if not getattr(target, field) and getattr(source, field):
+                setattr(target, field, getattr(source, field))
+        target.save(update_fields=["nik", "email"])
+        source.is_active = False
+        source.set_unusable_password()
+        source.save(update_fields=["is_active", "password"])
+        AccountEvent.objects.create(user=source, actor=actor, action=AccountEvent.Action.MERGED,
+                                    data={"into": target.pk, "moved": moved})
+        AccountEvent.objects.create(user=target, actor=actor, action=AccountEvent.Action.MERGED_FROM,
+                                    data={"from": source.pk, "moved": moved})
+    return moved

@@ -2,11 +2,11 @@ import json
 import uuid
 
 from django.conf import settings
-
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -16,12 +16,17 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from accounts import selectors, services
-from accounts.permissions import owner_required
+from accounts.claims import ClaimError, account_claim, claim_link_from_token
+from accounts.codes import code_request as send_code
+from accounts.codes import code_verify as check
 from accounts.forms import (
-    BusinessForm, DocumentForm, LoginForm, PasswordResetForm, ProfileForm, RegistrationForm, SetPasswordForm,
+    BusinessForm, ClaimForm, CodeRequestForm, CodeVerifyForm, DocumentForm, LoginForm, OwnerMergeForm, PasswordResetForm,
+    ProfileForm, RegistrationForm, SetPasswordForm,
 )
-from accounts.models import Business
+from accounts.models import AccountEvent, Business, PhoneCode
+from accounts.permissions import admin_required, owner_required
 from core.files import protected_file_response
+from core.phone import local_phone, normalize_phone
 
 
 @method_decorator(ratelimit(key="ip", rate=settings.RK_PASSWORD_RESET_RATE, method="POST", block=True), name="post")
@@ -157,7 +162,11 @@ def profile(request):
     }
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.user_update_profile(user=user, **form.cleaned_data)
+        try:
+            services.user_update_profile(user=user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return render(request, "accounts/profile.html", {"form": form})
         messages.success(request, _("Profile saved."))
         response = redirect("accounts:profile")
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, max_age=settings.LANGUAGE_COOKIE_AGE,
@@ -182,3 +191,95 @@ def request_deletion(request):
     services.user_request_deletion(user=request.user, reason=reason)
     messages.success(request, _("Your request was sent to the office. An administrator will contact you."))
     return redirect("accounts:profile")
+
+
+# --- Sign-in and password reset by WhatsApp code; account claim; merge (issue 9) -----------------------
+
+_CODE_SESSION = "rk_code_phone"
+_CODE_PURPOSE = "rk_code_purpose"
+
+
+def _typed_phone(group, request) -> str:
+    """Rate-limit key: the number as typed, normalised (so 0812… and +62812… count together)."""
+    raw = request.POST.get("phone", "")
+    try:
+        return normalize_phone(raw)
+    except ValidationError:
+        return raw.strip()[:30]
+
+
+@ratelimit(key="ip", rate=settings.RK_CODE_RATE_PER_IP, method="POST", block=True)
+@ratelimit(key=_typed_phone, rate=settings.RK_CODE_RATE_PER_NUMBER, method="POST", block=True)
+def code_request(request, purpose="sign_in"):
+    """Enter a WhatsApp number, get a code. The answer is the same for a known and an unknown number."""
+    if purpose not in PhoneCode.Purpose.values:
+        purpose = PhoneCode.Purpose.SIGN_IN
+    form = CodeRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        send_code(phone=form.cleaned_data["phone"], purpose=purpose)
+        request.session[_CODE_SESSION] = form.cleaned_data["phone"]
+        request.session[_CODE_PURPOSE] = purpose
+        return redirect("accounts:code_verify")
+    return render(request, "accounts/code_request.html", {"form": form, "purpose": purpose})
+
+
+@ratelimit(key="ip", rate=settings.RK_CODE_VERIFY_RATE_PER_IP, method="POST", block=True)
+def code_verify(request):
+    phone = request.session.get(_CODE_SESSION)
+    if not phone:
+        return redirect("accounts:code_request")
+    form = CodeVerifyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user, purpose = check(phone=phone, code=form.cleaned_data["code"])
+        if user is None:
+            form.add_error("code", _("The code is wrong, has expired or too many tries were made. Ask for a new code."))
+        else:
+            request.session.pop(_CODE_SESSION, None)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            if purpose == PhoneCode.Purpose.RESET or request.session.pop(_CODE_PURPOSE, "") == PhoneCode.Purpose.RESET:
+                return redirect("accounts:password_set")
+            messages.success(request, _("You are signed in."))
+            return redirect("pages:home")
+    return render(request, "accounts/code_verify.html", {"form": form, "phone": local_phone(phone)})
+
+
+@login_required
+def password_set(request):
+    """Choose a new password after signing in with a code (reset by WhatsApp)."""
+    form = SetPasswordForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        AccountEvent.objects.create(user=user, actor=user, action=AccountEvent.Action.PASSWORD_SET, data={"how": "code"})
+        update_session_auth_hash(request, user)
+        messages.success(request, _("Your new password is saved."))
+        return redirect("pages:home")
+    return render(request, "accounts/password_set.html", {"form": form})
+
+
+@ratelimit(key="ip", rate=settings.RK_CLAIM_RATE, method=ratelimit.ALL, block=True)
+def claim(request, token):
+    """Open the one-time claim link: set a password (optional) and sign in."""
+    link = claim_link_from_token(token)
+    if link is None:
+        return render(request, "accounts/claim_invalid.html", status=410)
+    form = ClaimForm(request.POST or None, user=link.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = account_claim(link=link, password=form.cleaned_data.get("password1") or None)
+        except ClaimError as error:
+            return render(request, "accounts/claim_invalid.html", {"message": error.message}, status=410)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Your account is yours now. Welcome!"))
+        return redirect("pages:home")
+    return render(request, "accounts/claim.html", {"form": form, "person": link.user})
+
+
+@admin_required
+def owner_merge(request):
+    """Admins: merge a duplicate owner into the account to keep (everything moves; audited)."""
+    form = OwnerMergeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        moved = services.owner_merge(source=form.cleaned_data["source"], target=form.cleaned_data["target"], actor=request.user)
+        messages.success(request, _("Accounts merged: %(count)d records moved.") % {"count": sum(moved.values())})
+        return redirect("accounts:owner_merge")
+    return render(request, "accounts/owner_merge.html", {"form": form})

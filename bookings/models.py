@@ -112,8 +112,19 @@ class HandoverMethod(models.TextChoices):
     COURIER = "courier", _("A courier")
 
 
+class BookingChannel(models.TextChoices):
+    """How a request came in (saluran)."""
+
+    ONLINE = "online", _("Online")
+    COUNTER = "counter", _("Counter")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    OUTREACH = "outreach", _("Outreach trip")
+
+
 class Booking(TimeStampedModel):
     """A request (permohonan) of one business for one service on one product."""
+
+    Channel = BookingChannel
 
     code = models.CharField(_("request code"), max_length=20, unique=True)
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -124,6 +135,12 @@ class Booking(TimeStampedModel):
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("service"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by")
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=BookingChannel.choices, default=BookingChannel.ONLINE)
+    # Who typed the request in: the owner online, a staff member at the counter, on WhatsApp or on a trip.
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("entered by"),
     )
     quantity = models.PositiveIntegerField(_("quantity"))
     desired_date = models.DateField(_("desired date"), null=True, blank=True)
@@ -173,6 +190,7 @@ class Booking(TimeStampedModel):
             models.Index(fields=["status", "-priority", "submitted_at", "id"], name="booking_board_column"),
             models.Index(fields=["status", "updated_at"], name="booking_status_updated"),
             models.Index(fields=["-submitted_at", "-id"], name="booking_recent"),
+            models.Index(fields=["channel", "submitted_at"], name="booking_channel_time"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=1), name="booking_quantity_positive"),

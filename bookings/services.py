@@ -66,9 +66,20 @@ def booking_submit(
     desired_date: datetime.date | None = None,
     notes: str = "",
     reference_files: list[CleanFile] = (),
+    channel: str = Booking.Channel.ONLINE,
 ) -> Booking:
-    """Create a booking in ``diajukan`` with its code, cost estimate and first event."""
-    if product.business.owner_id != actor.pk:
+    """Create a booking in ``diajukan`` with its code, cost estimate and first event.
+
+    Online, ``actor`` is the owner. At the counter, by WhatsApp or on an outreach trip, ``actor`` is
+    the staff member who enters the request on the owner's behalf: ``created_by`` stays the owner
+    (the request is theirs), ``entered_by`` records the staff member and ``channel`` how it came in.
+    """
+    if channel not in Booking.Channel.values:
+        raise ValidationError({"channel": _("Choose how the request came in.")})
+    on_behalf = channel != Booking.Channel.ONLINE
+    if on_behalf and not actor.acts_for_office:
+        raise ValidationError({"channel": _("Only office staff enter requests on an owner's behalf.")})
+    if not on_behalf and product.business.owner_id != actor.pk:
         raise ValidationError({"product": _("Choose one of your own products.")})
     if not service.is_active:
         raise ValidationError({"service": _("This service is not available at the moment.")})
@@ -82,7 +93,9 @@ def booking_submit(
             business=product.business,
             product=product,
             service=service,
-            created_by=actor,
+            created_by_id=product.business.owner_id if on_behalf else actor.pk,
+            entered_by=actor,
+            channel=channel,
             quantity=quantity,
             desired_date=desired_date,
             notes=notes,

@@ -107,7 +107,6 @@ class Transition:
     kinds: frozenset[str] = ALL_KINDS
     needs_note: bool = False
     note_label: str = ""
-    needs_proof: bool = False
     # Transitions that need more than a note have a service of their own in bookings.services
     # (a proof file, a checklist, quantities, hand-over details, the document gate).
     special: bool = False
@@ -162,7 +161,6 @@ TRANSITIONS: dict[str, Transition] = {
             Status.AWAITING_APPROVAL,
             OFFICE,
             kinds=WITH_DESIGN,
-            needs_proof=True,
             special=True,
             owner_hears=Kind.PROOF_SENT,
         ),

@@ -10,12 +10,33 @@ class Channel(models.TextChoices):
     WHATSAPP = "whatsapp", _("WhatsApp")
 
 
-class Notification(models.Model):
-    """One message to one person on one channel: the outbox row.
+class DeliveryStatus(models.TextChoices):
+    """What the provider says about a message it accepted. Statuses only move forward (see RANK)."""
 
-    Written in the same transaction as the change that causes it; delivered by a Celery task after
-    commit. ``status`` moves pending → sent (or failed after the last retry) exactly once, under a
-    row lock, so a task that runs twice sends once.
+    ACCEPTED = "accepted", _("Accepted by the provider")
+    SENT = "sent", _("Sent to the phone")
+    DELIVERED = "delivered", _("Delivered")
+    READ = "read", _("Read")
+    FAILED = "failed", _("Not delivered")
+
+
+# Forward order of provider statuses; "failed" can follow accepted or sent but not a delivery.
+DELIVERY_RANK = {
+    DeliveryStatus.ACCEPTED: 1, DeliveryStatus.SENT: 2, DeliveryStatus.FAILED: 3,
+    DeliveryStatus.DELIVERED: 4, DeliveryStatus.READ: 5,
+}
+
+
+class Notification(models.Model):
+    """One message to one person on one channel: the outbox row, the source of truth for delivery.
+
+    Written in the same transaction as the change that causes it. Delivery (notifications/services.py)
+    never holds a transaction over the network: it claims the row in a short transaction (status
+    ``sending``, a fresh ``attempt_id``, ``lease_until``), calls the gateway with no transaction open,
+    then records the result in another short transaction, only if the attempt id is still its own.
+    A timeout leaves the outcome unknown (``unconfirmed``): before any resend the provider is asked.
+    ``next_attempt_at`` is when the relay may publish the row (again): now for a row a request could
+    not publish, the backoff for a retry, the lease's end for a row being sent.
     """
 
     class Kind(models.TextChoices):
@@ -36,9 +57,13 @@ class Notification(models.Model):
         STAFF_REVISION_REQUESTED = "staff_revision_requested", _("Revision requested (staff)")
         STAFF_DIGEST = "staff_digest", _("Morning digest (staff)")
         DATA_DELETION_REQUEST = "data_deletion_request", _("Data deletion request (admins)")
+        INTAKE_RECEIVED = "intake_received", _("Request received at the counter or on a trip")
+        WHATSAPP_CODE = "whatsapp_code", _("One-time WhatsApp code")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        UNCONFIRMED = "unconfirmed", _("Outcome unknown")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
@@ -54,9 +79,18 @@ class Notification(models.Model):
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("message"))
     link = models.CharField(_("link"), max_length=300, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    urgent = models.BooleanField(
+        _("urgent"), default=False, help_text=_("One-time codes and the like: delivered from their own queue, first."),
+    )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    attempt_id = models.UUIDField(_("attempt"), null=True, blank=True, editable=False)
+    lease_until = models.DateTimeField(_("lease until"), null=True, blank=True)
+    last_attempt_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
+    provider_message_id = models.CharField(_("provider message id"), max_length=128, blank=True)
+    provider_status = models.CharField(_("provider status"), max_length=10, choices=DeliveryStatus.choices, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -68,6 +102,8 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["recipient", "channel", "read_at"], name="notification_inbox"),
             models.Index(fields=["status", "created_at"], name="notification_pending"),
+            models.Index(fields=["status", "next_attempt_at"], name="notification_due"),
+            models.Index(fields=["provider_message_id"], name="notification_provider_id", condition=~Q(provider_message_id="")),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status="sent") | Q(sent_at__isnull=True), name="notification_sent_at_only_when_sent"),
@@ -75,3 +111,8 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.get_channel_display()} → {self.recipient}: {self.subject}"
+
+    @property
+    def reference(self) -> str:
+        """Our name for this message at the provider (and the local part of the email Message-ID)."""
+        return f"rk-notification-{self.pk}"

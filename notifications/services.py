@@ -1,18 +1,46 @@
-"""The outbox: who hears what, written in the caller's transaction and delivered after commit."""
+"""The outbox: who hears what, written in the caller's transaction and delivered after commit.
+
+Delivery never holds a transaction (or a row lock) over the network:
+
+1. **claim** — a short transaction locks the row, checks it is still due, and marks it ``sending``
+   with a fresh ``attempt_id`` and a lease (``RK_NOTIFY_LEASE_SECONDS``);
+2. **call** the gateway with no transaction open;
+3. **record** the result in one conditional UPDATE that only applies while the attempt id is still
+   ours (a worker that lost its lease records nothing).
+
+An expired lease (the worker died mid-send) is picked up again by the relay. Retries are row
+state, not broker ETAs: ``next_attempt_at`` holds the backoff and the relay publishes the row when
+it is due, so a long outage gives at most ``RK_NOTIFY_MAX_ATTEMPTS`` attempts per message.
+"""
 from __future__ import annotations
 
+import datetime
 import logging
+import time
+import uuid
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, close_old_connections, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from core.broker import publish
 from core.context_processors import site
 from notifications import channels, tasks
-from notifications.models import Channel, Notification
+from notifications.models import DELIVERY_RANK, Channel, DeliveryStatus, Notification
 
 logger = logging.getLogger(__name__)
+
+# Celery queues, one per channel so that a slow or broken channel stalls no other, plus one for
+# urgent messages (one-time sign-in codes) that must never wait behind a backlog.
+QUEUES = {Channel.WHATSAPP: "notify.whatsapp", Channel.EMAIL: "notify.email", Channel.IN_APP: "notify.inapp"}
+Status = Notification.Status
+OPEN_STATUSES = (Status.PENDING, Status.SENDING, Status.UNCONFIRMED)
+
+
+def queue_for(notification: Notification) -> str:
+    return settings.RK_CODES_QUEUE if notification.urgent else QUEUES[notification.channel]
 
 
 def channels_for(user) -> list[str]:
@@ -34,25 +62,35 @@ def render(kind: str, context: dict, language: str) -> tuple[str, str]:
     return subject.strip()[:200], body.strip()
 
 
-def enqueue(notification_ids: list[int]) -> None:
-    """Hand delivery to Celery after commit. A broker that is down must not fail the person's
-    action: the rows stay pending and the periodic ``dispatch_pending`` sends them later."""
-
-    def send_all():
-        for pk in notification_ids:
-            try:
-                tasks.deliver_notification.delay(pk)
-            except Exception:  # noqa: BLE001 - broker down or hung: leave the row pending
-                logger.warning("Broker unavailable; notification %s stays pending", pk, exc_info=True)
-                return
-
-    transaction.on_commit(send_all, robust=True)
+def _seconds(name: str) -> datetime.timedelta:
+    return datetime.timedelta(seconds=getattr(settings, name))
 
 
-def notify(
-    *, recipient, kind: Notification.Kind, context: dict, booking=None, link: str = "", channels_: list[str] | None = None
-) -> list[Notification]:
+def enqueue(notifications: list[Notification]) -> None:
+    """Publish delivery after commit, never waiting on the broker (core/broker.py).
+
+    Rows are written due at ``now + RK_NOTIFY_REQUEUE_AFTER`` (in case the broker loses the task);
+    a row that could not be published is made due at once, so the relay sends it as soon as the
+    broker is back (within ``RK_NOTIFY_RELAY_SECONDS``).
+    """
+    pending = [(n.pk, n.attempts, queue_for(n)) for n in notifications]
+    if not pending:
+        return
+
+    def publish_all():
+        missed = [pk for pk, attempts, queue in pending if not publish(tasks.deliver_notification, pk, attempts, queue=queue)]
+        if missed:
+            Notification.objects.filter(pk__in=missed, status=Status.PENDING).update(next_attempt_at=timezone.now())
+
+    transaction.on_commit(publish_all, robust=True)
+
+
+def notify(*, recipient, kind: Notification.Kind, context: dict, booking=None, link: str = "", channels_: list[str] | None = None,
+           urgent: bool = False) -> list[Notification]:
     """Write one outbox row per channel for ``recipient`` (call inside the causing transaction).
+
+    ``urgent=True`` (one-time sign-in codes and anything a person is waiting for on the spot) sends
+    the rows through ``RK_CODES_QUEUE`` (``notify.codes``), which its own worker drains ahead of any backlog.
 
     An unknown ``kind`` is a programming error that tests catch (tests/notifications/test_kinds.py:
     every call names a ``Notification.Kind`` member, every member renders). Should one slip through,
@@ -65,79 +103,223 @@ def notify(
         return []
     subject, body = render(kind, {**context, "recipient": recipient, "booking": booking}, recipient.language)
     now = timezone.now()
+    due = now + _seconds("RK_NOTIFY_REQUEUE_AFTER")
     rows = []
     for channel in channels_ or channels_for(recipient):
         in_app = channel == Channel.IN_APP
         rows.append(
             Notification(
                 recipient=recipient, channel=channel, kind=kind, booking=booking, subject=subject, body=body, link=link,
-                status=Notification.Status.SENT if in_app else Notification.Status.PENDING,
-                sent_at=now if in_app else None,
+                status=Status.SENT if in_app else Status.PENDING, urgent=urgent,
+                sent_at=now if in_app else None, next_attempt_at=None if in_app else due,
             )
         )
     created = Notification.objects.bulk_create(rows)
-    enqueue([n.pk for n in created if n.status == Notification.Status.PENDING])
+    enqueue([n for n in created if n.status == Status.PENDING])
     return created
 
 
-def deliver(notification_id: int, *, final_attempt: bool) -> str:
-    """Send one pending notification once. Returns sent, skipped, retry or failed.
+# --- delivery: claim, call, record ------------------------------------------------------------
 
-    The row is locked for the whole attempt: a second run of the same task waits, then finds it
-    sent and skips. If the worker dies mid-send, the transaction rolls back, the row stays pending
-    and the redelivered task sends it.
-    """
+def _claim(notification_id: int, expected_attempts: int | None):
+    """Short transaction: take the row for one attempt. Returns (row, outcome_unknown) or None."""
+    now = timezone.now()
     with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update(of=("self",)).select_related("recipient").filter(pk=notification_id).first()
-        )
-        if notification is None or notification.status != Notification.Status.PENDING:
-            return "skipped"
-        notification.attempts += 1
+        row = Notification.objects.select_for_update(of=("self",)).select_related("recipient").filter(pk=notification_id).first()
+        if row is None:
+            return None
+        expired = row.status == Status.SENDING and row.lease_until is not None and row.lease_until <= now
+        if not (row.status in (Status.PENDING, Status.UNCONFIRMED) or expired):
+            return None  # sent, failed, or leased by a live attempt
+        if expected_attempts is not None and row.attempts != expected_attempts:
+            return None  # a stale copy of the task: the row has moved on since it was published
+        # A previous attempt that timed out or died after the request left: the provider may have it.
+        outcome_unknown = row.status == Status.UNCONFIRMED or (expired and row.channel == Channel.WHATSAPP)
+        row.status = Status.SENDING
+        row.attempt_id = uuid.uuid4()
+        row.lease_until = row.next_attempt_at = now + _seconds("RK_NOTIFY_LEASE_SECONDS")
+        fields = ["status", "attempt_id", "lease_until", "next_attempt_at"]
+        if not outcome_unknown:
+            row.attempts += 1
+            row.last_attempt_at = now
+            fields += ["attempts", "last_attempt_at"]
+        row.save(update_fields=fields)
+    return row, outcome_unknown
+
+
+def _record(row: Notification, **fields) -> bool:
+    """Write the outcome of our attempt, only if the row is still ours. Retries a dropped connection."""
+    for pause in (0.2, 1.0, 3.0, None):
         try:
-            channels.send(notification)
-        except channels.PermanentGatewayError as error:
-            _fail(notification, str(error))
-            return "failed"
-        except channels.GatewayError as error:
-            if final_attempt:
-                _fail(notification, str(error))
-                return "failed"
-            notification.last_error = str(error)
-            notification.save(update_fields=["attempts", "last_error"])
-            return "retry"
-        notification.status = Notification.Status.SENT
-        notification.sent_at = timezone.now()
-        notification.save(update_fields=["status", "sent_at", "attempts"])
-        return "sent"
+            return bool(Notification.objects.filter(pk=row.pk, attempt_id=row.attempt_id, status=Status.SENDING).update(**fields))
+        except (OperationalError, InterfaceError):
+            if pause is None:
+                raise
+            logger.warning("Database unavailable while recording notification %s; retrying", row.pk, exc_info=True)
+            time.sleep(pause)
+            close_old_connections()
+    return False
 
 
-def _fail(notification: Notification, error: str) -> None:
-    notification.status = Notification.Status.FAILED
-    notification.last_error = error
-    notification.save(update_fields=["status", "last_error", "attempts"])
-    # A WhatsApp message that cannot go out falls back to email, when the person has one.
-    if notification.channel == Channel.WHATSAPP and notification.recipient.email:
-        fallback = Notification.objects.create(
-            recipient=notification.recipient, channel=Channel.EMAIL, kind=notification.kind,
-            booking_id=notification.booking_id, subject=notification.subject, body=notification.body,
-            link=notification.link,
-        )
-        enqueue([fallback.pk])
+def _retry_or_fail(row: Notification, error: str) -> str:
+    if row.attempts >= settings.RK_NOTIFY_MAX_ATTEMPTS:
+        return _fail(row, error)
+    delay = datetime.timedelta(seconds=backoff(row.attempts - 1))
+    _record(row, status=Status.PENDING, last_error=error, next_attempt_at=timezone.now() + delay, lease_until=None)
+    return "retry"
 
 
-def dispatch_pending(*, older_than_seconds: int = 60, limit: int = 1000) -> int:
-    """Enqueue pending notifications that no task picked up (the broker was down, a worker died)."""
-    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
-    ids = list(
-        Notification.objects.filter(status=Notification.Status.PENDING, created_at__lte=cutoff)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:limit]
+def backoff(retries: int) -> int:
+    """Exponential backoff with a cap: base, 2×base, 4×base… seconds, at most RK_NOTIFY_RETRY_MAX."""
+    return min(settings.RK_NOTIFY_RETRY_BASE * (2**retries), settings.RK_NOTIFY_RETRY_MAX)
+
+
+def _confirm(row: Notification, status: str) -> str:
+    _record(row, status=Status.SENT, sent_at=timezone.now(), provider_status=status, lease_until=None, next_attempt_at=None)
+    return "confirmed"
+
+
+def _resolve_unknown(row: Notification) -> str | None:
+    """Ask the provider about an attempt whose outcome we never learnt. None means: send it (again)."""
+    gateway = channels.whatsapp_gateway()
+    try:
+        known = gateway.lookup(reference=row.reference, message_id=row.provider_message_id)
+    except channels.LookupUnsupported:
+        known = "unsupported"
+    except channels.GatewayError as error:
+        known = "unreachable"
+        logger.warning("Status lookup for %s failed: %s", row.reference, error)
+    if known in (DeliveryStatus.ACCEPTED, DeliveryStatus.SENT, DeliveryStatus.DELIVERED, DeliveryStatus.READ):
+        return _confirm(row, known)
+    if known in (None, DeliveryStatus.FAILED):
+        return None  # the provider has no (live) record of it: sending again makes no duplicate
+    # No answer: wait for the provider's webhook, and resend only once the documented window is over.
+    window_end = (row.last_attempt_at or row.created_at) + _seconds("RK_WHATSAPP_RESEND_WINDOW")
+    if timezone.now() >= window_end:
+        return None
+    wait = min(window_end, timezone.now() + _seconds("RK_WHATSAPP_CHECK_AFTER"))
+    _record(row, status=Status.UNCONFIRMED, next_attempt_at=wait, lease_until=None)
+    return "unconfirmed"
+
+
+def deliver(notification_id: int, *, expected_attempts: int | None = None) -> str:
+    """One delivery attempt. Returns sent, confirmed, skipped, retry, unconfirmed or failed."""
+    claimed = _claim(notification_id, expected_attempts)
+    if claimed is None:
+        return "skipped"
+    row, outcome_unknown = claimed
+    if outcome_unknown:
+        resolved = _resolve_unknown(row)
+        if resolved is not None:
+            return resolved
+        row.attempts += 1
+        row.last_attempt_at = timezone.now()
+        if not _record(row, attempts=row.attempts, last_attempt_at=row.last_attempt_at):
+            return "skipped"
+    try:
+        message_id = channels.send(row)  # no transaction open here
+    except channels.PermanentGatewayError as error:
+        return _fail(row, str(error))
+    except channels.OutcomeUnknown as error:
+        # The request may have reached the provider: do not resend blindly; ask first.
+        _record(row, status=Status.UNCONFIRMED, last_error=str(error), lease_until=None,
+                provider_message_id=error.message_id or row.provider_message_id,
+                next_attempt_at=timezone.now() + _seconds("RK_WHATSAPP_CHECK_AFTER"))
+        return "unconfirmed"
+    except channels.GatewayError as error:
+        return _retry_or_fail(row, str(error))
+    recorded = _record(
+        row, status=Status.SENT, sent_at=timezone.now(), lease_until=None, next_attempt_at=None,
+        provider_message_id=message_id or "", provider_status=DeliveryStatus.ACCEPTED if message_id else "",
     )
-    for pk in ids:
-        tasks.deliver_notification.delay(pk)
-    return len(ids)
+    return "sent" if recorded else "skipped"
 
+
+def _fail(row: Notification, error: str) -> str:
+    if not _record(row, status=Status.FAILED, last_error=error, lease_until=None, next_attempt_at=None):
+        return "skipped"
+    _fall_back_to_email(row)
+    return "failed"
+
+
+def _fall_back_to_email(row: Notification) -> None:
+    """A WhatsApp message that cannot go out falls back to email, when the person has one."""
+    if row.channel == Channel.WHATSAPP and row.recipient.email:
+        fallback = Notification.objects.create(
+            recipient=row.recipient, channel=Channel.EMAIL, kind=row.kind, booking_id=row.booking_id,
+            subject=row.subject, body=row.body, link=row.link, urgent=row.urgent,
+            next_attempt_at=timezone.now() + _seconds("RK_NOTIFY_REQUEUE_AFTER"),
+        )
+        enqueue([fallback])
+
+
+# --- the relay ---------------------------------------------------------------------------------
+
+def dispatch_pending(*, limit: int = 1000) -> int:
+    """Publish the rows that are due: never published (broker down), due for a retry or a status
+    check, or whose lease expired. Rows waiting for their next attempt or leased are left alone.
+
+    Each published row is marked due again ``RK_NOTIFY_REQUEUE_AFTER`` later, so a row is on the
+    broker at most once per that period; a copy that arrives late is refused by the claim.
+    """
+    now = timezone.now()
+    rows = list(
+        Notification.objects.filter(status__in=OPEN_STATUSES)
+        .filter(Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True))
+        .order_by("-urgent", "next_attempt_at")
+        .only("pk", "attempts", "channel", "urgent")[:limit]
+    )
+    if not rows:
+        return 0
+    Notification.objects.filter(pk__in=[r.pk for r in rows]).update(next_attempt_at=now + _seconds("RK_NOTIFY_REQUEUE_AFTER"))
+    published = 0
+    for row in rows:
+        try:
+            tasks.deliver_notification.apply_async((row.pk, row.attempts), queue=queue_for(row), retry=False)
+        except Exception:  # noqa: BLE001 - the broker went away again: leave the rest due
+            Notification.objects.filter(pk__in=[r.pk for r in rows[published:]]).update(next_attempt_at=now)
+            logger.warning("Broker unavailable during the relay; %d rows left due", len(rows) - published, exc_info=True)
+            break
+        published += 1
+    return published
+
+
+# --- provider status (webhooks) --------------------------------------------------------------
+
+def delivery_status_record(*, status: str, message_id: str = "", reference: str = "") -> int:
+    """Apply one provider status report (from a webhook or a lookup). Statuses only move forward, so
+    reports arriving out of order change nothing. Returns the number of rows changed."""
+    if status not in DELIVERY_RANK:
+        return 0
+    which = Q(pk__in=[])
+    if message_id:
+        which |= Q(provider_message_id=message_id)
+    if reference.startswith("rk-notification-") and reference[16:].isdigit():
+        which |= Q(pk=int(reference[16:]))  # Meta echoes our reference, even for a send that timed out
+    match = Notification.objects.filter(which, channel=Channel.WHATSAPP)
+    changed = 0
+    for row in match.select_related("recipient"):
+        if row.provider_status and DELIVERY_RANK[row.provider_status] >= DELIVERY_RANK[status]:
+            continue
+        fields = {"provider_status": status}
+        if message_id and not row.provider_message_id:
+            fields["provider_message_id"] = message_id
+        if status == DeliveryStatus.FAILED:
+            if row.status in OPEN_STATUSES:
+                fields.update(status=Status.PENDING, next_attempt_at=timezone.now(), attempt_id=None, lease_until=None)
+            elif row.status == Status.SENT:
+                fields.update(status=Status.FAILED, last_error="the provider reported the message undelivered")
+        elif row.status in OPEN_STATUSES:
+            fields.update(status=Status.SENT, sent_at=timezone.now(), attempt_id=None, lease_until=None, next_attempt_at=None)
+        guard = Q(provider_status="") | Q(provider_status__in=[s for s, r in DELIVERY_RANK.items() if r < DELIVERY_RANK[status]])
+        if Notification.objects.filter(guard, pk=row.pk, status=row.status).update(**fields):
+            changed += 1
+            if fields.get("status") == Status.FAILED:
+                _fall_back_to_email(row)
+    return changed
+
+
+# --- reading and cleaning up -------------------------------------------------------------------
 
 def mark_read(*, user, notification_ids=None) -> int:
     qs = Notification.objects.filter(recipient=user, channel=Channel.IN_APP, read_at__isnull=True)

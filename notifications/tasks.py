@@ -1,33 +1,39 @@
-"""Celery tasks of the outbox, thin: they call notifications.services.
+"""Thin tasks: ids in, a service call, nothing else. Routing: notifications/services.py queue_for.
 
-``services`` enqueues these tasks and these call ``services``: the two import each other as modules
+``services`` publishes these tasks and these call ``services``: the two import each other as modules
 (``from notifications import services``), which Python resolves whichever is imported first, because
 neither reads the other's attributes at import time.
 """
 from celery import shared_task
-from django.conf import settings
+from django.db import InterfaceError, OperationalError, close_old_connections
 
 from notifications import services
-
-
-def backoff(retries: int) -> int:
-    """Exponential backoff with a cap: base, 2×base, 4×base… seconds, at most RK_NOTIFY_RETRY_MAX."""
-    return min(settings.RK_NOTIFY_RETRY_BASE * (2**retries), settings.RK_NOTIFY_RETRY_MAX)
+from notifications.models import Notification
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=5, ignore_result=True)
-def deliver_notification(self, notification_id: int) -> str:
-    outcome = services.deliver(notification_id, final_attempt=self.request.retries >= self.max_retries)
-    if outcome == "retry":
+def deliver_notification(self, notification_id: int, attempts: int | None = None) -> str:
+    """One delivery attempt of one outbox row. ``attempts`` is the row's count when it was published:
+    a copy that arrives after the row moved on (a duplicate, a late publish) does nothing."""
+    try:
+        outcome = services.deliver(notification_id, expected_attempts=attempts)
+    except (OperationalError, InterfaceError) as error:
+        # The database went away (restart, dropped connection): nothing was sent before the claim
+        # committed, and after it the lease protects the row. Reconnect and try again soon.
+        close_old_connections()
         if self.request.is_eager:
-            # In-process (no broker): Celery's eager retry does not loop when errors propagate; try again now.
-            return self.apply(args=(notification_id,), retries=self.request.retries + 1).result
-        raise self.retry(countdown=backoff(self.request.retries))
+            raise
+        raise self.retry(exc=error, countdown=min(2 ** self.request.retries, 30))
+    if outcome == "retry" and self.request.is_eager:
+        # Without a broker (make run, tests) there is no relay: run the next attempt now.
+        row = Notification.objects.filter(pk=notification_id).only("attempts").first()
+        return deliver_notification.apply(args=(notification_id, row.attempts)).result
     return outcome
 
 
 @shared_task(ignore_result=True)
 def dispatch_pending() -> int:
+    """The relay (beat, every RK_NOTIFY_RELAY_SECONDS): publish what is due."""
     return services.dispatch_pending()
 
 

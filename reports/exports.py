@@ -1,102 +1,194 @@
-"""Report and data exports: XLSX (openpyxl, one sheet per table, real number and date cells) and CSV."""
+"""Report and data exports, written for the reader at the provincial office.
+
+XLSX (openpyxl): one sheet per table, labels instead of internal codes, real number and date cells
+with Excel number formats (durations in days rounded to one decimal, Rupiah with thousands
+separators), the header row frozen and the columns sized to their content. CSV: the same values,
+dates in ISO form. Every text is in the language active while the export is built (the language of
+the person who asked for it, see reports.services.export_build).
+"""
 from __future__ import annotations
 
 import csv
 import datetime
 import io
+from dataclasses import dataclass
 
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
+from accounts.models import Business
 from bookings.workflow import Status
 from reports.dbfunctions import DaysBetween
 from reports.metrics import ReportParams, _in, scope
 
+# Kinds of value, each with its Excel number format and how it is rounded.
+TEXT, COUNT, DAYS, DATE, RUPIAH, RATE, INDEX = "text", "count", "days", "date", "rupiah", "rate", "index"
+NUMBER_FORMATS = {COUNT: "#,##0", DAYS: "0.0", DATE: "dd/mm/yyyy", RUPIAH: "#,##0", RATE: "0%", INDEX: "0.00", TEXT: "@"}
+WIDTHS = {COUNT: 10, DAYS: 10, DATE: 12, RUPIAH: 16, RATE: 8, INDEX: 8, TEXT: 14}
+MAX_WIDTH = 48
 
-def _summary_rows(report) -> list[tuple[str, object]]:
-    s, p = report["summary"], report["params"]
-    ikm = report["ikm"]
-    return [
-        (_("Period from"), p.start),
-        (_("Period until"), p.end),
-        (_("Requests submitted"), s["submitted"]),
-        (_("Requests verified"), s["verified"]),
-        (_("Requests completed"), s["completed"]),
-        (_("Requests rejected"), s["rejected"]),
-        (_("Requests cancelled"), s["cancelled"]),
-        (_("Backlog at the start"), s["backlog_start"]),
-        (_("Backlog at the end"), s["backlog_end"]),
-        (_("Lead time, median (days)"), s["lead_p50"]),
-        (_("Lead time, 90th percentile (days)"), s["lead_p90"]),
-        (_("On-time rate"), s["on_time_rate"]),
-        (_("Revision rounds per completed request"), s["revisions_per_request"]),
-        (_("UMKM served"), s["umkm"]),
-        (_("First-time UMKM"), s["first_time"]),
-        (_("Products packaged"), s["products"]),
-        (_("Units produced"), s["units"]),
-        (_("Tariff value of completed work (Rp)"), s["value"]),
-        (_("Satisfaction index (IKM)"), ikm["ikm"]),
-        (_("Survey responses"), ikm["responses"]),
+
+def value_of(kind: str, value):
+    """The cell value of a figure: durations rounded to 0.1 day, indexes to 0.01, text as text."""
+    if value is None:
+        return None
+    if isinstance(value, Promise):
+        return str(value)
+    if kind == DAYS:
+        return round(float(value), 1)
+    if kind == INDEX:
+        return round(float(value), 2)
+    if kind == RATE:
+        return round(float(value), 4)
+    if kind in (COUNT, RUPIAH):
+        return int(value)
+    return value
+
+
+@dataclass
+class Table:
+    title: str
+    columns: list[tuple[str, str]]  # (header, kind)
+    rows: list[list]
+    row_kinds: list[str] | None = None  # per row instead of per column (the summary: one value per row)
+
+    def kind(self, row_index: int, column_index: int) -> str:
+        if self.row_kinds is not None and column_index > 0:
+            return self.row_kinds[row_index]
+        return self.columns[column_index][1]
+
+
+def _grade(grade) -> str | None:
+    return f"{grade[0]} ({grade[1]})" if grade else None
+
+
+def _summary(report) -> Table:
+    s, p, ikm = report["summary"], report["params"], report["ikm"]
+    rows = [
+        (_("Period from"), p.start, DATE),
+        (_("Period until"), p.end, DATE),
+        (_("Requests submitted"), s["submitted"], COUNT),
+        (_("Requests verified"), s["verified"], COUNT),
+        (_("Requests completed"), s["completed"], COUNT),
+        (_("Requests rejected"), s["rejected"], COUNT),
+        (_("Requests cancelled"), s["cancelled"], COUNT),
+        (_("Backlog at the start"), s["backlog_start"], COUNT),
+        (_("Backlog at the end"), s["backlog_end"], COUNT),
+        (_("Lead time, median (days)"), s["lead_p50"], DAYS),
+        (_("Lead time, 90th percentile (days)"), s["lead_p90"], DAYS),
+        (_("On-time rate"), s["on_time_rate"], RATE),
+        (_("Revision rounds per completed request"), s["revisions_per_request"], INDEX),
+        (_("UMKM served"), s["umkm"], COUNT),
+        (_("First-time UMKM"), s["first_time"], COUNT),
+        (_("Products packaged"), s["products"], COUNT),
+        (_("Units produced"), s["units"], COUNT),
+        (_("Tariff value of completed work (Rp)"), s["value"], RUPIAH),
+        (_("Satisfaction index (IKM)"), ikm["ikm"], INDEX),
+        (_("Grade (PermenPAN-RB 14/2017)"), _grade(ikm["grade"]), TEXT),
+        (_("Survey responses"), ikm["responses"], COUNT),
     ]
+    return Table(
+        _("Summary"), [(_("Measure"), TEXT), (_("Value"), TEXT)],
+        [[label, value_of(kind, value)] for label, value, kind in rows], row_kinds=[kind for _l, _v, kind in rows],
+    )
 
 
-def _tables(report) -> list[tuple[str, list[str], list[list]]]:
-    breakdown_columns = [_("Group"), _("Submitted"), _("Completed"), _("UMKM served"), _("Units produced"), _("Value (Rp)")]
-    tables = [
-        (_("Summary"), [_("Measure"), _("Value")], [list(r) for r in _summary_rows(report)]),
-        (_("Stages"), [_("Stage"), _("Times entered"), _("Median (days)"), _("90th percentile (days)"), _("Total (days)")],
-         [[str(r["label"]), r["count"], r["p50"], r["p90"], r["total_days"]] for r in report["stages"]]),
+def tables(report) -> list[Table]:
+    result = [
+        _summary(report),
+        Table(_("Stages"), [(_("Stage"), TEXT), (_("Times entered"), COUNT), (_("Median (days)"), DAYS),
+                            (_("90th percentile (days)"), DAYS), (_("Total (days)"), DAYS)],
+              [[str(r["label"]), r["count"], r["p50"], r["p90"], r["total_days"]] for r in report["stages"]]),
     ]
     names = {"service": _("By service"), "district": _("By regency or city"), "sector": _("By sector"),
              "scale": _("By business scale"), "gender": _("By owner's gender"), "staff": _("By staff member")}
     for key, title in names.items():
-        rows = report["breakdowns"][key]
         extra = key in ("service", "staff")
-        columns = breakdown_columns + ([_("Median lead time (days)")] if extra else [])
-        tables.append((title, columns, [
+        columns = [(_("Group"), TEXT), (_("Submitted"), COUNT), (_("Completed"), COUNT), (_("UMKM served"), COUNT),
+                   (_("Units produced"), COUNT), (_("Value (Rp)"), RUPIAH)]
+        if extra:
+            columns.append((_("Median lead time (days)"), DAYS))
+        result.append(Table(title, columns, [
             [str(r["label"]), r["submitted"], r["completed"], r["umkm"], r["units"], r["value"]] + ([r.get("lead_p50")] if extra else [])
-            for r in rows
+            for r in report["breakdowns"][key]
         ]))
-    tables.append((_("Weekly"), [_("Week starting"), _("Submitted"), _("Completed"), _("Backlog at the end")],
-                   [[w["week"], w["submitted"], w["completed"], w["backlog"]] for w in report["weekly"]]))
-    tables.append((_("Lead time distribution"), [_("From (days)"), _("Under (days)"), _("Requests")],
-                   [[d["low"], d["high"], d["count"]] for d in report["distribution"]]))
-    tables.append((_("Satisfaction (IKM)"), [_("Service"), _("Responses"), _("IKM"), _("Grade")],
-                   [[r["group"], r["responses"], r["ikm"], r["grade"][0] if r["grade"] else None] for r in report["ikm_by_service"]]))
-    return tables
+    result.append(Table(_("Weekly"), [(_("Week starting"), DATE), (_("Submitted"), COUNT), (_("Completed"), COUNT),
+                                      (_("Backlog at the end"), COUNT)],
+                        [[w["week"], w["submitted"], w["completed"], w["backlog"]] for w in report["weekly"]]))
+    result.append(Table(_("Lead time distribution"), [(_("From (days)"), COUNT), (_("Under (days)"), COUNT), (_("Requests"), COUNT)],
+                        [[d["low"], d["high"], d["count"]] for d in report["distribution"]]))
+    result.append(Table(_("Satisfaction (IKM)"), [(_("Service"), TEXT), (_("Responses"), COUNT), (_("IKM"), INDEX), (_("Grade"), TEXT)],
+                        [[r["group"], r["responses"], r["ikm"], _grade(r["grade"])] for r in report["ikm_by_service"]]))
+    for table in result:
+        table.rows = [[value_of(table.kind(i, j), v) for j, v in enumerate(row)] for i, row in enumerate(table.rows)]
+    return result
+
+
+def _width(value) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, datetime.date):
+        return 11
+    if isinstance(value, float):
+        return len(f"{value:,.2f}")
+    if isinstance(value, int):
+        return len(f"{value:,}")
+    return len(str(value))
+
+
+def _finish_sheet(sheet, widths: list[int], freeze: str = "A2") -> None:
+    sheet.freeze_panes = freeze
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = min(MAX_WIDTH, max(8, width + 2))
 
 
 def report_xlsx(report) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
-    for title, columns, rows in _tables(report):
-        sheet = workbook.create_sheet(title[:31])
-        sheet.append([str(c) for c in columns])
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    for table in tables(report):
+        sheet = workbook.create_sheet(table.title[:31])
+        sheet.append([str(header) for header, _kind in table.columns])
         for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append([str(v) if isinstance(v, Promise) else v for v in row])
-        for cell in sheet["A"]:
-            if isinstance(cell.value, datetime.date):
-                cell.number_format = "yyyy-mm-dd"
-        sheet.column_dimensions["A"].width = 42
+            cell.font, cell.alignment = bold, wrap
+        for i, row in enumerate(table.rows):
+            sheet.append(row)
+            for j, cell in enumerate(sheet[sheet.max_row]):
+                kind = table.kind(i, j)
+                if kind != TEXT:
+                    cell.number_format = NUMBER_FORMATS[kind]
+        widths = [
+            max([min(len(str(header)), 24)] + [_width(row[j]) for row in table.rows])
+            for j, (header, _kind) in enumerate(table.columns)
+        ]
+        _finish_sheet(sheet, widths)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def _csv_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
 
 
 def report_csv(report) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([_("Table"), _("Row"), _("Column"), _("Value")])
-    for title, columns, rows in _tables(report):
-        for row in rows:
-            for column, value in zip(columns[1:], row[1:]):
-                writer.writerow([str(title), str(row[0]), str(column), "" if value is None else value])
+    for table in tables(report):
+        for row in table.rows:
+            for (column, _kind), value in zip(table.columns[1:], row[1:]):
+                writer.writerow([str(table.title), _csv_value(row[0]), str(column), _csv_value(value)])
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -104,7 +196,9 @@ STAGES = [s for s in Status if s not in (Status.DONE, Status.REJECTED, Status.CA
 
 
 def bookings_rows(params: ReportParams):
-    """The requests submitted or closed in the period with their stage times (days), streamed."""
+    """The requests submitted or closed in the period with their stage times (days), streamed.
+
+    Returns the columns as (header, kind) and a generator of rows of cell values."""
     stage_sums = {f"stage_{s.value}": Sum("events__stage_seconds", filter=Q(events__from_status=s)) for s in STAGES}
     qs = (
         scope(params)
@@ -117,42 +211,68 @@ def bookings_rows(params: ReportParams):
         )
         .order_by("submitted_at", "id")
     )
-    header = [
-        _("Code"), _("Service"), _("Business"), _("Regency/city"), _("Sector"), _("Scale"), _("Owner's gender"), _("Status"),
-        _("Submitted"), _("Verified"), _("Closed"), _("Due date"), _("Quantity"), _("Quantity produced"), _("Cost (Rp)"),
-        _("Lead time (days)"), *[_("Days in: %(stage)s") % {"stage": s.label} for s in STAGES],
+    columns = [
+        (_("Code"), TEXT), (_("Service"), TEXT), (_("Business"), TEXT), (_("Regency/city"), TEXT), (_("Sector"), TEXT),
+        (_("Scale"), TEXT), (_("Owner's gender"), TEXT), (_("Status"), TEXT), (_("Submitted"), DATE), (_("Verified"), DATE),
+        (_("Closed"), DATE), (_("Due date"), DATE), (_("Quantity"), COUNT), (_("Quantity produced"), COUNT),
+        (_("Cost (Rp)"), RUPIAH), (_("Lead time (days)"), DAYS),
+        *[(_("Days in: %(stage)s") % {"stage": s.label}, DAYS) for s in STAGES],
     ]
+    labels = {
+        4: {k: str(v) for k, v in Business.Sector.choices}, 5: {k: str(v) for k, v in Business.Scale.choices},
+        6: {k: str(v) for k, v in Business.Gender.choices}, 7: {k: str(v) for k, v in Status.choices},
+    }
     tz = timezone.get_current_timezone()
 
     def convert(row):
         row = list(row)
+        for i, choices in labels.items():
+            row[i] = choices.get(row[i], row[i]) or None
         for i in (8, 9, 10):
             if row[i] is not None:
-                row[i] = row[i].astimezone(tz).replace(tzinfo=None)
+                row[i] = row[i].astimezone(tz).date()
         for i in range(16, len(row)):
-            row[i] = round(row[i] / 86400, 3) if row[i] is not None else None
-        return row
+            row[i] = row[i] / 86400 if row[i] is not None else None
+        return [value_of(kind, value) for (_header, kind), value in zip(columns, row)]
 
-    return header, (convert(row) for row in qs.iterator(chunk_size=2000))
+    return columns, (convert(row) for row in qs.iterator(chunk_size=2000))
 
 
 def bookings_xlsx(params: ReportParams) -> bytes:
-    header, rows = bookings_rows(params)
+    """Streamed (write-only workbook): constant memory for a year of requests."""
+    columns, rows = bookings_rows(params)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Requests")[:31])
-    sheet.append([str(c) for c in header])
+    # Write-only sheets take their panes and widths before the first row.
+    widths = [max(min(len(str(header)), 18), WIDTHS[kind]) for header, kind in columns]
+    widths[1], widths[2] = 28, 30  # service and business names
+    _finish_sheet(sheet, widths, freeze="B2")
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    header = []
+    for title, _kind in columns:
+        cell = WriteOnlyCell(sheet, value=str(title))
+        cell.font, cell.alignment = bold, wrap
+        header.append(cell)
+    sheet.append(header)
+    formats = [NUMBER_FORMATS[kind] if kind != TEXT else None for _title, kind in columns]
     for row in rows:
-        sheet.append(row)
+        cells = []
+        for value, number_format in zip(row, formats):
+            if number_format and value is not None:
+                value = WriteOnlyCell(sheet, value=value)
+                value.number_format = number_format
+            cells.append(value)
+        sheet.append(cells)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
 
 
 def bookings_csv(params: ReportParams) -> bytes:
-    header, rows = bookings_rows(params)
+    columns, rows = bookings_rows(params)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([str(c) for c in header])
+    writer.writerow([str(header) for header, _kind in columns])
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow([_csv_value(v) for v in row])
     return out.getvalue().encode("utf-8-sig")

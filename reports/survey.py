@@ -1,9 +1,13 @@
 """The community satisfaction survey (Survei Kepuasan Masyarakat, PermenPAN-RB 14/2017).
 
 Nine elements scored 1–4. The satisfaction index (IKM) weights every element equally
-(1/9 ≈ 0.111): IKM = 25 × Σ (average score of element i × 1/9), from 25 to 100. Grades:
-A (very good) 88.31–100, B (good) 76.61–88.30, C (not good) 65.00–76.60, D (poor) 25.00–64.99.
+(1/9 ≈ 0.111): IKM = 25 × Σ (average score of element i × 1/9), from 25 to 100, rounded to two
+decimals. Grades (the regulation's quality of service, "mutu pelayanan"):
+A Sangat baik 88,31–100; B Baik 76,61–88,30; C Kurang baik 65,00–76,60; D Tidak baik 25,00–64,99.
+The grade is read from the rounded index, compared as a decimal so that 76,60 is C and 76,61 is B.
 """
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.db.models import Avg, Count
 from django.utils.translation import gettext_lazy as _
 
@@ -18,24 +22,38 @@ ELEMENTS = [
     ("u8", _("Handling of complaints and suggestions")),
     ("u9", _("Facilities")),
 ]
-SCORES = [(1, _("Not good")), (2, _("Fair")), (3, _("Good")), (4, _("Very good"))]
-GRADES = [(88.31, "A", _("Very good")), (76.61, "B", _("Good")), (65.00, "C", _("Not good")), (25.00, "D", _("Poor"))]
+NOT_GOOD, FAIR, GOOD, VERY_GOOD = _("Not good"), _("Fair"), _("Good"), _("Very good")  # id: Tidak / Kurang / Baik / Sangat
+SCORES = [(1, NOT_GOOD), (2, FAIR), (3, GOOD), (4, VERY_GOOD)]
+# (lowest index of the grade, letter, label); the regulation's table, highest first.
+GRADES = [
+    (Decimal("88.31"), "A", VERY_GOOD),
+    (Decimal("76.61"), "B", GOOD),
+    (Decimal("65.00"), "C", FAIR),
+    (Decimal("25.00"), "D", NOT_GOOD),
+]
 
 
 def ikm_from_averages(averages: dict[str, float | None]) -> float | None:
     values = [averages.get(key) for key, _label in ELEMENTS]
     if any(v is None for v in values):
         return None
-    return round(25 * sum(v / len(ELEMENTS) for v in values), 2)
+    return float(_two_decimals(25 * sum(v / len(ELEMENTS) for v in values)))
+
+
+def _two_decimals(value) -> Decimal:
+    """Rounded half up, as the index is written (76,605 → 76,61)."""
+    return Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def grade(ikm: float | None):
+    """(letter, label) of an index from 25 to 100; None without an index."""
     if ikm is None:
         return None
+    value = _two_decimals(ikm)
     for floor, letter, label in GRADES:
-        if ikm >= floor:
+        if value >= floor:
             return letter, label
-    return "D", GRADES[-1][2]
+    return GRADES[-1][1], GRADES[-1][2]
 
 
 def ikm(responses) -> dict:

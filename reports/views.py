@@ -51,7 +51,7 @@ def export(request):
 @report_reader
 def download(request, pk):
     export = get_object_or_404(ReportExport, pk=pk, requested_by=request.user, status=ReportExport.Status.READY)
-    return protected_file_response(export.file)
+    return protected_file_response(export.file, download_name=services.export_file_name(export))
 
 
 @owner_required

@@ -2,14 +2,25 @@
 
 With ``CELERY_BROKER_URL`` unset, settings make tasks run in-process (eager), so the
 app needs nothing but Python. With a broker (Redis), start a worker with
-``celery -A rumah_kemasan worker``.
+``celery -A rumah_kemasan worker`` (all queues), or one worker per queue as in the Procfile.
 """
 import os
 
 from celery import Celery
+from celery.signals import task_prerun
+from django.db import close_old_connections
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rumah_kemasan.settings")
 
 app = Celery("rumah_kemasan")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@task_prerun.connect
+def check_database_connection(task=None, **kwargs):
+    """Workers keep their database connection between tasks (CELERY_DB_REUSE_MAX); after a database
+    restart or a dropped connection it is dead. Mark it for a health check (CONN_HEALTH_CHECKS), so
+    the task's first query reconnects instead of failing."""
+    if task is not None and not getattr(task.request, "is_eager", False):
+        close_old_connections()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from kombu import Queue
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -47,7 +48,9 @@ INSTALLED_APPS = [
     "accounts",
     "products",
     "bookings",
+    "intake",
     "notifications",
+    "outreach",
     "reports",
 ]
 
@@ -232,6 +235,7 @@ RK_TRACKING_LINK_RATE = env.str("RK_TRACKING_LINK_RATE", default="60/m")  # sign
 # Email: console unless configured (EMAIL_URL=smtp+tls://user:pass@host:587).
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=10)  # a hung SMTP server must not hold a worker
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="Rumah Kemasan <noreply@localhost>")
 
 # Celery: Redis in production; without a broker, tasks run in-process.
@@ -262,13 +266,28 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("RK_BROKER_VISIBILITY_TIMEOUT", default=3600),
 }
 
-# Publishing a task never retries for long: with the broker down the outbox row stays pending and
-# the periodic dispatch sends it later (see notifications/services.py).
+# Publishing a task never retries, and a request waits at most RK_BROKER_PUBLISH_WAIT for it; a
+# failure opens a circuit breaker for RK_BROKER_BREAKER_SECONDS (core/broker.py). Outbox rows that
+# could not be published are sent by the relay within RK_NOTIFY_RELAY_SECONDS of the broker's return.
 CELERY_TASK_PUBLISH_RETRY = False
+RK_BROKER_PUBLISH_WAIT = env.float("RK_BROKER_PUBLISH_WAIT", default=0.1)
+RK_BROKER_BREAKER_SECONDS = env.float("RK_BROKER_BREAKER_SECONDS", default=5.0)
+# Queues: the default one for CPU work (images, exports, QR codes), one per notification channel and
+# one for one-time codes, so no channel waits behind another (see README, "Workers").
+# notify(..., urgent=True) (one-time WhatsApp sign-in codes) goes to RK_CODES_QUEUE.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+RK_CODES_QUEUE = env.str("RK_CODES_QUEUE", default="notify.codes")
+CELERY_TASK_QUEUES = [
+    Queue(name) for name in ("celery", RK_CODES_QUEUE, "notify.email", "notify.inapp", "notify.whatsapp")
+]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_POOL_LIMIT = 10
 CELERY_BEAT_SCHEDULE = {
-    "dispatch-pending-notifications": {"task": "notifications.tasks.dispatch_pending", "schedule": 60.0},
+    "dispatch-pending-notifications": {
+        "task": "notifications.tasks.dispatch_pending",
+        "schedule": env.float("RK_NOTIFY_RELAY_SECONDS", default=5.0),
+        "options": {"queue": RK_CODES_QUEUE, "expires": 30},  # the fast queue; a stale relay run is dropped
+    },
     "recompute-all-queues": {"task": "bookings.tasks.recompute_all_queues", "schedule": 600.0},
     "dispatch-pending-exports": {"task": "reports.tasks.dispatch_pending_exports", "schedule": 300.0},
     "booking-reminders": {"task": "bookings.tasks.send_reminders", "schedule": crontab(minute=0, hour="9,14", day_of_week="1-5")},
@@ -278,13 +297,41 @@ CELERY_BEAT_SCHEDULE = {
 
 # Notifications: WhatsApp through a gateway (the default only logs), retries with capped backoff.
 RK_SITE_URL = env.str("RK_SITE_URL", default="http://127.0.0.1:8000")
-RK_WHATSAPP_BACKEND = env.str("RK_WHATSAPP_BACKEND", default="notifications.channels.LogGateway")
+RK_WHATSAPP_BACKEND = env.str("RK_WHATSAPP_BACKEND", default="notifications.gateways.LogGateway")
 RK_WHATSAPP_URL = env.str("RK_WHATSAPP_URL", default="")
 RK_WHATSAPP_TOKEN = env.str("RK_WHATSAPP_TOKEN", default="")
 RK_WHATSAPP_TIMEOUT = env.float("RK_WHATSAPP_TIMEOUT", default=10.0)
+RK_WHATSAPP_STATUS_URL = env.str("RK_WHATSAPP_STATUS_URL", default="")  # HttpGateway: "…/messages/{reference}"
+# Webhooks: POST /webhooks/whatsapp/<RK_WHATSAPP_WEBHOOK_TOKEN>/ ; signed with the secret where the
+# provider signs (Meta: the app secret; our HttpGateway protocol). No token: no webhook.
+RK_WHATSAPP_WEBHOOK_TOKEN = env.str("RK_WHATSAPP_WEBHOOK_TOKEN", default="")
+RK_WHATSAPP_WEBHOOK_SECRET = env.str("RK_WHATSAPP_WEBHOOK_SECRET", default="")
+RK_WHATSAPP_VERIFY_TOKEN = env.str("RK_WHATSAPP_VERIFY_TOKEN", default="")  # Meta's subscription check
+RK_QONTAK_TEMPLATE_ID = env.str("RK_QONTAK_TEMPLATE_ID", default="")
+RK_QONTAK_CHANNEL_ID = env.str("RK_QONTAK_CHANNEL_ID", default="")
+# After a timeout the outcome is unknown: ask the provider after RK_WHATSAPP_CHECK_AFTER seconds; with
+# no answer (no status API, no webhook yet) resend only RK_WHATSAPP_RESEND_WINDOW after the attempt.
+RK_WHATSAPP_CHECK_AFTER = env.int("RK_WHATSAPP_CHECK_AFTER", default=30)
+RK_WHATSAPP_RESEND_WINDOW = env.int("RK_WHATSAPP_RESEND_WINDOW", default=900)
 RK_NOTIFY_RETRY_BASE = env.int("RK_NOTIFY_RETRY_BASE", default=10)
 RK_NOTIFY_RETRY_MAX = env.int("RK_NOTIFY_RETRY_MAX", default=600)
+RK_NOTIFY_MAX_ATTEMPTS = env.int("RK_NOTIFY_MAX_ATTEMPTS", default=6)  # the first try and 5 retries
+# A claimed row is the worker's for this long (longer than any gateway call); then the relay may
+# hand it to another worker.
+RK_NOTIFY_LEASE_SECONDS = env.int("RK_NOTIFY_LEASE_SECONDS", default=60)
+# A published row that is still pending this long later was lost by the broker: publish it again.
+RK_NOTIFY_REQUEUE_AFTER = env.int("RK_NOTIFY_REQUEUE_AFTER", default=120)
 RK_NOTIFICATION_RETENTION_DAYS = env.int("RK_NOTIFICATION_RETENTION_DAYS", default=90)
+RK_CODE_DIGITS = 6
+RK_CODE_VALID_MINUTES = 10
+RK_CODE_MAX_TRIES = 5
+RK_CODE_LOCK_MINUTES = env.int("RK_CODE_LOCK_MINUTES", default=30)
+RK_CODE_RATE_PER_NUMBER = env.str("RK_CODE_RATE_PER_NUMBER", default="3/10m")  # code requests per number
+RK_CODE_RATE_PER_IP = env.str("RK_CODE_RATE_PER_IP", default="10/h")  # code requests per client address
+RK_CODE_VERIFY_RATE_PER_IP = env.str("RK_CODE_VERIFY_RATE_PER_IP", default="30/h")
+RK_CLAIM_VALID_DAYS = 7
+RK_CLAIM_RATE = env.str("RK_CLAIM_RATE", default="20/h")  # claim link opens/posts per client address
+RK_OFFICE_HOURS = env.str("RK_OFFICE_HOURS", default="Senin–Jumat 08.00–16.00 WIT")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

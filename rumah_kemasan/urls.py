@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("products.urls")),
     path("", include("bookings.urls")),
     path("", include("notifications.urls")),
+    path("", include("outreach.urls")),
     path("", include("reports.urls")),
     path("bahasa/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -14,6 +14,7 @@ from bookings.services import booking_submit, booking_transition, booking_verify
 from bookings.tracking import tracking_token
 from core.uploads import clean_image
 from notifications.models import Channel, Notification
+from outreach.models import OutreachTrip
 from products.services import photos_add
 from reports.models import ReportExport
 from tests.conftest import image_bytes
@@ -47,6 +48,12 @@ RULES = {
     "accounts:password_reset_done": PUBLIC,
     "accounts:password_reset_confirm": PUBLIC,  # an invalid link: the page says so
     "accounts:password_reset_complete": PUBLIC,
+    "accounts:code_request": PUBLIC,
+    "accounts:code_reset": PUBLIC,
+    "accounts:code_verify": (302,) * 6,  # without a number asked for first: back to the number
+    "accounts:password_set": SIGNED_IN,
+    "accounts:claim": (410,) * 6,  # the matrix has no valid claim link: the page says so
+    "accounts:owner_merge": (302, 403, 403, 403, 403, 200),
     "accounts:profile": SIGNED_IN,
     "accounts:my_data": SIGNED_IN,
     "accounts:request_deletion": POST_SIGNED_IN,
@@ -91,6 +98,15 @@ RULES = {
     "reports:export": (302, 403, 403, 403, 405, 405),
     "reports:download": (302, 403, 403, 403, 404, 200),  # the admin's own export
     "reports:survey": (302, 302, 404, 403, 403, 403),  # A: not completed yet, sent back to the request
+    "outreach:trip_list": OFFICE_READ,
+    "outreach:trip_create": OFFICE_ACT_PAGE,
+    "outreach:trip_detail": OFFICE_READ,
+    "outreach:trip_data": OFFICE_ACT_PAGE,
+    "outreach:app": OFFICE_ACT_PAGE,
+    "outreach:session": PUBLIC,  # says whether the session is valid; a token only to staff
+    "outreach:service_worker": PUBLIC,
+    "outreach:manifest": PUBLIC,
+    "outreach:sync": (401, 403, 403, 405, 403, 405),  # JSON: 401 asks the device to sign in again
     "set_language": (302,) * 6,
 }
 
@@ -133,6 +149,10 @@ def world(owner, product, pouch, staff, manager, admin_user):
         "products:photo_delete": photo.public_id, "products:photo": photo.public_id, "products:photo_thumb": photo.public_id,
         "bookings:proof_file": proof.public_id, "bookings:reference_file": booking.reference_files.get().public_id,
     }
+    trip = OutreachTrip.objects.create(district=product.business.district, place="Desa", starts_on="2026-12-01",
+                                       ends_on="2026-12-02", target=5, created_by=staff)
+    for name in ("outreach:trip_detail", "outreach:trip_data", "outreach:sync"):
+        objects[name] = trip.public_id
     pks = {"notifications:open": note.pk, "reports:download": export.pk}
     users = {"anonymous": None, "owner_a": owner, "owner_b": UserFactory(), "staff": staff, "manager": manager,
              "admin": admin_user}

@@ -74,3 +74,50 @@ def test_tracking_link_never_500(client, db, token):
     from urllib.parse import quote
 
     assert client.get("/lacak/" + quote(token, safe="") + "/").status_code in (200, 404)
+
+
+@EXAMPLES
+@given(data=st.fixed_dictionaries({f: typed for f in ["district", "place", "starts_on", "ends_on", "team", "target", "note"]}))
+def test_outreach_trip_form(db, data):
+    from outreach.forms import TripForm
+
+    assert_names_fields(TripForm(data), data)
+
+
+INTAKE_FIELDS = ["owner_name", "phone", "owner_gender", "business_name", "district", "address", "sector", "scale",
+                 "product_name", "category", "service", "quantity", "notes"]
+
+
+@EXAMPLES
+@given(data=st.fixed_dictionaries({f: typed for f in INTAKE_FIELDS}))
+def test_outreach_intake_form(db, data):
+    from outreach.forms import IntakeForm
+
+    assert_names_fields(IntakeForm(data), data)
+
+
+@EXAMPLES
+@given(data=st.fixed_dictionaries({f: typed for f in ["visitor_name", "visitor_phone", "visitor_gender", "visit_note"]}))
+def test_outreach_visit_form(db, data):
+    from outreach.forms import VisitForm
+
+    assert_names_fields(VisitForm(data), data)
+
+
+@EXAMPLES
+@given(data=st.fixed_dictionaries({f: typed for f in INTAKE_FIELDS}), kind=st.sampled_from(["intake", "visit", "x", ""]))
+def test_outreach_sync_never_500(client, staff, data, kind):
+    """Whatever a device sends, the answer is a JSON verdict (synced, invalid, conflict, bad request)."""
+    import json
+    import uuid
+
+    from accounts.models import District
+    from outreach.models import OutreachTrip
+
+    trip = OutreachTrip.objects.create(district=District.objects.first(), place="Desa", starts_on="2026-12-01",
+                                       ends_on="2026-12-02", target=5, created_by=staff)
+    client.force_login(staff)
+    record = {"id": str(uuid.uuid4()), "kind": kind, "fields": data, "device_time": "2026-12-01T08:00:00+09:00"}
+    response = client.post(f"/jemput-bola/{trip.public_id}/kirim/", {"record": json.dumps(record)})
+    assert response.status_code in (200, 400, 422), response.content
+    assert response["Content-Type"] == "application/json"

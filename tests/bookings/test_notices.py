@@ -67,6 +67,9 @@ def test_proof_reminder_after_two_working_days_once(owner, staff, product):
 
 def test_morning_digest_reaches_staff(owner, staff, product, pouch):
     booking_submit(actor=owner, product=product, service=pouch, quantity=100)
+    booking_submit(actor=owner, product=product, service=pouch, quantity=100)
     assert send_staff_digest(today=MONDAY) == 1
     digest = Notification.objects.get(recipient=staff, kind="staff_digest", channel=Channel.IN_APP)
-    assert "1" in digest.body
+    # Two new requests, nothing due, overdue or waiting: each number in its place.
+    assert "Permohonan baru untuk diverifikasi: 2. Jatuh tempo hari ini: 0. Terlambat: 0." in digest.body
+    assert "Menunggu pemilik: 0." in digest.body

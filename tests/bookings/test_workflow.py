@@ -35,7 +35,8 @@ def test_owner_cannot_cancel_in_production():
 
 
 def test_staff_can_cancel_in_production():
-    workflow.check("cancel_by_office", status=Status.PRODUCTION, kind=WorkflowKind.FULL, roles=STAFF, is_own=False)
+    transition = workflow.check("cancel_by_office", status=Status.PRODUCTION, kind=WorkflowKind.FULL, roles=STAFF, is_own=False)
+    assert (transition.name, transition.target) == ("cancel_by_office", "dibatalkan")
 
 
 def test_owner_cannot_fire_staff_transitions():

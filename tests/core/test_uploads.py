@@ -142,6 +142,198 @@ def test_other_files_are_refused_as_documents():
 
 
 def test_empty_file_is_refused():
+    for clean in (clean_image, clean_image_or_pdf):
+        with pytest.raises(ValidationError) as error:
+            clean(upload(b"", name="a.jpg"))
+        assert error.value.code == "empty_file"
+
+
+class Unsized(io.BytesIO):
+    """A stream whose size the client did not declare (chunked upload): only the read bound stops it."""
+
+    name = "a.png"
+    size = None
+
+
+def test_a_file_of_exactly_the_limit_is_accepted_and_one_byte_more_refused(settings):
+    data = image_bytes("PNG", size=(30, 30))
+    settings.RK_MAX_UPLOAD_BYTES = len(data)
+    assert clean_image(upload(data, name="a.png")).extension == "jpg"
+    assert clean_image(Unsized(data)).extension == "jpg"
+    settings.RK_MAX_UPLOAD_BYTES = len(data) - 1
+    with pytest.raises(ValidationError) as declared:
+        clean_image(upload(data, name="a.png"))
+    assert declared.value.code == "file_too_large"
+    with pytest.raises(ValidationError) as read:
+        clean_image(Unsized(data))
+    assert read.value.code == "file_too_large"
+
+
+def test_too_large_message_names_the_limit(settings):
+    from django.utils import translation
+
+    settings.RK_MAX_UPLOAD_BYTES = 1024
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as error:
+            clean_image(upload(b"x" * 2048))
+        assert error.value.messages == ["The file is too large (2.0\xa0KB). The maximum is 1.0\xa0KB."]
+        with pytest.raises(ValidationError) as error:
+            clean_image(Unsized(b"x" * 2048))
+        assert error.value.messages == ["The file is too large. The maximum is 1.0\xa0KB."]
+
+
+def reopen(clean):
+    return Image.open(io.BytesIO(clean.content.read()))
+
+
+def test_palette_image_with_transparency_keeps_it():
+    out = io.BytesIO()
+    image = Image.new("P", (20, 20), 0)
+    image.putpalette([255, 0, 0] + [0, 0, 255] * 255)
+    image.save(out, format="PNG", transparency=0)
+    clean = clean_image(upload(out.getvalue(), name="p.png"))
+    assert clean.extension == "png" and clean.content.name.endswith(".png")
+    result = reopen(clean)
+    assert result.mode == "RGBA" and result.getpixel((0, 0))[3] == 0
+
+
+def test_grey_image_with_alpha_keeps_it():
+    out = io.BytesIO()
+    Image.new("LA", (10, 10), (128, 0)).save(out, format="PNG")
+    clean = clean_image(upload(out.getvalue(), name="la.png"))
+    assert clean.extension == "png" and reopen(clean).getpixel((0, 0))[3] == 0
+
+
+def test_palette_image_without_transparency_becomes_jpeg():
+    out = io.BytesIO()
+    Image.new("P", (20, 20), 3).save(out, format="PNG")
+    clean = clean_image(upload(out.getvalue(), name="p.png"))
+    assert clean.extension == "jpg" and reopen(clean).mode == "RGB"
+
+
+def test_opaque_png_becomes_jpeg_with_its_colours():
+    clean = clean_image(upload(image_bytes("PNG", colour=(0, 0, 255)), name="a.png"))
+    assert clean.extension == "jpg"
+    red, green, blue = reopen(clean).getpixel((5, 5))
+    assert blue > 240 and red < 15 and green < 15
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP"])
+def test_animated_images_keep_their_first_frame(fmt):
+    frames = [Image.new("RGB", (16, 16), colour) for colour in ((255, 0, 0), (0, 255, 0), (0, 0, 255))]
+    out = io.BytesIO()
+    frames[0].save(out, format=fmt, save_all=True, append_images=frames[1:], duration=100, loop=0)
+    assert Image.open(io.BytesIO(out.getvalue())).n_frames == 3
+    result = reopen(clean_image(upload(out.getvalue(), name=f"a.{fmt.lower()}")))
+    assert getattr(result, "n_frames", 1) == 1
+    red, green, _blue = result.getpixel((8, 8))[:3]
+    assert red > 200 and green < 60
+
+
+def test_animated_gif_is_refused():
+    frames = [Image.new("P", (16, 16), i) for i in range(3)]
+    out = io.BytesIO()
+    frames[0].save(out, format="GIF", save_all=True, append_images=frames[1:])
     with pytest.raises(ValidationError) as error:
-        clean_image(upload(b"", name="a.jpg"))
-    assert error.value.code in ("empty_file", "invalid_image")
+        clean_image(upload(out.getvalue(), name="a.gif"))
+    assert error.value.code == "invalid_image"
+    with pytest.raises(ValidationError) as error:
+        clean_image_or_pdf(upload(out.getvalue(), name="a.gif"))
+    assert error.value.code == "invalid_file"
+
+
+def test_an_image_of_exactly_the_pixel_ceiling_is_accepted(settings):
+    settings.RK_MAX_IMAGE_PIXELS = 40 * 30
+    assert clean_image(upload(image_bytes("PNG", size=(40, 30)), name="a.png")).extension == "jpg"
+    settings.RK_MAX_IMAGE_PIXELS = 40 * 30 - 1
+    with pytest.raises(ValidationError) as error:
+        clean_image(upload(image_bytes("PNG", size=(40, 30)), name="a.png"))
+    assert error.value.code == "image_too_many_pixels"
+
+
+def test_an_image_at_the_edge_limit_is_not_resized(settings):
+    settings.RK_IMAGE_MAX_EDGE = 100
+    assert reopen(clean_image(upload(image_bytes("JPEG", size=(100, 60))))).size == (100, 60)
+    assert reopen(clean_image(upload(image_bytes("JPEG", size=(60, 101))))).size == (59, 100)
+
+
+def test_pixel_bomb_in_a_document_upload_keeps_its_reason(settings):
+    settings.RK_MAX_IMAGE_PIXELS = 100
+    with pytest.raises(ValidationError) as error:
+        clean_image_or_pdf(upload(image_bytes("PNG", size=(20, 20)), name="a.png"))
+    assert error.value.code == "image_too_many_pixels"
+
+
+def test_images_are_accepted_as_documents():
+    clean = clean_image_or_pdf(upload(image_bytes("JPEG"), name="scan.jpg"))
+    assert (clean.extension, clean.content_type) == ("jpg", "image/jpeg")
+    assert reopen(clean).format == "JPEG"
+    clean = clean_image_or_pdf(upload(image_bytes("PNG", alpha=True), name="scan.png"))
+    assert (clean.extension, clean.content_type) == ("png", "image/png")
+
+
+def test_svg_by_content_or_by_name_is_refused():
+    for data, name in [(b"<svg xmlns='http://www.w3.org/2000/svg'/>", "a.png"), (image_bytes("PNG"), "a.SVG"),
+                       (b"  <?xml version='1.0'?><x/>", "a.png"), (image_bytes("PNG"), "logo.svgz")]:
+        with pytest.raises(ValidationError) as error:
+            clean_image(upload(data, name=name))
+        assert error.value.code == "svg"
+
+
+def encrypted_pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=100, height=100)
+    writer.encrypt("rahasia")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def zero_page_pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    out = io.BytesIO()
+    PdfWriter().write(out)
+    return out.getvalue()
+
+
+def test_password_protected_pdf_is_refused():
+    with pytest.raises(ValidationError) as error:
+        clean_image_or_pdf(upload(encrypted_pdf(), name="x.pdf"))
+    assert error.value.code == "encrypted_pdf"
+
+
+def test_pdf_without_pages_is_refused():
+    data = zero_page_pdf()
+    assert data.startswith(b"%PDF-")
+    with pytest.raises(ValidationError) as error:
+        clean_image_or_pdf(upload(data, name="x.pdf"))
+    assert error.value.code == "invalid_pdf"
+
+
+def test_a_pdf_is_stored_byte_for_byte_under_a_random_name():
+    from core.uploads import clean_pdf
+
+    data = minimal_pdf()
+    clean = clean_pdf(data)
+    assert clean.content.read() == data
+    assert clean.content.name.endswith(".pdf") and len(clean.content.name) == 36
+    with pytest.raises(ValidationError) as error:
+        clean_pdf(b"%PDX-" + data[5:])
+    assert error.value.code == "invalid_pdf"
+
+
+def test_thumbnails_are_bounded():
+    from core.uploads import make_thumbnail
+
+    thumb = make_thumbnail(image_bytes("JPEG", size=(400, 200)), 100)
+    assert Image.open(io.BytesIO(thumb.read())).size == (100, 50)
+
+
+def test_random_names_do_not_repeat():
+    from core.uploads import random_name
+
+    names = {random_name("png") for _ in range(50)}
+    assert len(names) == 50 and all(len(n) == 36 and n.endswith(".png") for n in names)

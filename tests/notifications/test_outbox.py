@@ -9,7 +9,8 @@ from django.utils import timezone
 from bookings.services import booking_submit, booking_transition, booking_verify
 from notifications import services
 from notifications.models import Channel, Notification
-from notifications.tasks import backoff, deliver_notification
+from notifications.services import backoff
+from notifications.tasks import deliver_notification
 
 
 @pytest.fixture
@@ -102,19 +103,19 @@ def test_the_same_task_twice_sends_once(whatsapp_owner, product, pouch, fake_gat
     with transaction.atomic():
         note = services.notify(recipient=whatsapp_owner, kind="proof_reminder", context={"link": "x"},
                                booking=submit(whatsapp_owner, product, pouch), channels_=[Channel.WHATSAPP])[0]
-    assert services.deliver(note.pk, final_attempt=False) == "sent"
-    assert services.deliver(note.pk, final_attempt=False) == "skipped"
+    assert services.deliver(note.pk) == "sent"
+    assert services.deliver(note.pk) == "skipped"
     assert len(gateway.received) == 1
 
 
-def test_retries_give_up_and_mark_failed(whatsapp_owner, product, pouch, fake_gateway):
+def test_retries_give_up_and_mark_failed(whatsapp_owner, product, pouch, fake_gateway, settings):
     fake_gateway(failures=99)
     with transaction.atomic():
         note = services.notify(recipient=whatsapp_owner, kind="proof_reminder", context={"link": "x"},
                                booking=submit(whatsapp_owner, product, pouch), channels_=[Channel.WHATSAPP])[0]
     deliver_notification.delay(note.pk)
     note.refresh_from_db()
-    assert note.status == "failed" and note.attempts == deliver_notification.max_retries + 1
+    assert note.status == "failed" and note.attempts == settings.RK_NOTIFY_MAX_ATTEMPTS
     assert "503" in note.last_error
 
 
@@ -129,7 +130,8 @@ def test_dispatch_pending_sends_what_no_task_picked_up(owner, product, pouch, se
     with transaction.atomic():
         note = services.notify(recipient=owner, kind="proof_reminder", context={"link": "x"},
                                booking=submit(owner, product, pouch), channels_=[Channel.EMAIL])[0]
-    Notification.objects.filter(pk=note.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=5))
+    assert services.dispatch_pending() == 0  # published after commit: not due again before RK_NOTIFY_REQUEUE_AFTER
+    Notification.objects.filter(pk=note.pk).update(next_attempt_at=timezone.now() - datetime.timedelta(seconds=1))
     assert services.dispatch_pending() == 1
     note.refresh_from_db()
     assert note.status == "sent" and len(mail.outbox) == 1

@@ -63,11 +63,15 @@ class Command(BaseCommand):
     def account(self, username, name, role):
         user = User.objects.filter(username=username).first()
         if user is None:
+            # The owner's number is the one on the demo business; each office account has its own
+            # (a WhatsApp number belongs to one owner).
+            phone = "+6281234567890" if role == Role.OWNER else f"+6281234{sum(map(ord, username)):05d}"
             user = account_services.user_register(
-                username=username, name=name, phone="+6281234567890", email=f"{username}@example.org", password=PASSWORD
+                username=username, name=name, phone=phone, email=f"{username}@example.org", password=PASSWORD
             )
             if role != Role.OWNER:
                 user.groups.clear()
+                user.owner_phone.delete()
         account_services.user_set_role(user=user, role=role)
         return user
 
