@@ -17,6 +17,15 @@ class UserAdmin(BaseUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     readonly_fields = ["consent_at", "consent_version", "last_login", "date_joined"]
+    # Rights that open the admin or every permission: granted by a superuser only.
+    SUPERUSER_ONLY = ["is_staff", "is_superuser", "user_permissions"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += self.SUPERUSER_ONLY
+        return fields
+
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "name", "password1", "password2")}),)
 
 

@@ -18,7 +18,7 @@ def sync_role_permissions(sender, **kwargs):
     # Imported here, not at the top: auth's models may be imported only once the app registry is ready.
     from django.contrib.auth.models import Group, Permission
 
-    app_labels = ["accounts", "products", "bookings"]
+    app_labels = ["accounts", "products", "bookings", "payments", "materials"]
     perms = Permission.objects.filter(content_type__app_label__in=app_labels)
     admin = Group.objects.filter(name=Role.ADMIN).first()
     manager = Group.objects.filter(name=Role.MANAGER).first()

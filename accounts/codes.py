@@ -45,6 +45,9 @@ def code_request(*, phone: str, purpose: str) -> PhoneCode | None:
     code_hash = _hash(phone, code)  # spent for unknown numbers too, so both take as long
     if user is None or not user.is_active or _locked(phone, now):
         return None
+    recent = now - datetime.timedelta(minutes=settings.RK_CODE_VALID_MINUTES)
+    if PhoneCode.objects.filter(phone=phone, created_at__gte=recent).count() >= settings.RK_CODE_MAX_PER_NUMBER:
+        return None  # per-number limit on every path (sign-in, reset, registration → claim)
     with transaction.atomic():
         # A new code replaces the earlier ones of the number.
         PhoneCode.objects.filter(phone=phone, used_at__isnull=True, locked_at__isnull=True).update(used_at=now)

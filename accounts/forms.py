@@ -11,8 +11,11 @@ from accounts.legality import PENDING_ALLOWED, DocumentKind, normalize_number
 from accounts.models import Business, District, User
 from accounts.roles import Role
 from accounts.validators import validate_nib
+from core.validators import keep_single_line, single_line
 from core.forms import ValidatedFileField
 from core.phone import local_phone, normalize_phone
+from notifications.models import Channel, Notification
+from notifications.services import notify
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -47,7 +50,8 @@ class LoginForm(AuthenticationForm):
 
 
 class RegistrationForm(forms.Form):
-    name = forms.CharField(label=_("Full name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    name = forms.CharField(label=_("Full name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}),
+                           validators=[single_line])
     username = forms.RegexField(
         label=_("Username"),
         max_length=40,
@@ -124,6 +128,7 @@ class BusinessForm(forms.ModelForm):
         self.fields["sector"].choices = [("", _("— choose —")), *Business.Sector.choices]
         self.fields["owner_gender"].choices = [("", _("— not stated —")), *Business.Gender.choices]
         self.fields["owner_gender"].help_text = _("Optional; the office reports how many women and men it serves.")
+        keep_single_line(self, "name", "owner_name")
         self.helper = submit_helper(_("Save"))
         self.helper.layout = Layout(
             Fieldset(_("Business"), "name", "legal_form", "nib", "sector", "scale"),
@@ -195,7 +200,7 @@ class DocumentForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    name = forms.CharField(label=_("Full name"), max_length=150)
+    name = forms.CharField(label=_("Full name"), max_length=150, validators=[single_line])
     phone = PhoneField(label=_("WhatsApp number"))
     email = forms.EmailField(label=_("Email"), required=False)
     language = forms.ChoiceField(label=_("Language"), choices=())
@@ -218,9 +223,16 @@ class ProfileForm(forms.Form):
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
+    """The reset link goes through the outbox (urgent queue), not SMTP from the request: a known
+    address answers as fast as an unknown one, and a slow mail server holds no web worker."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = submit_helper(_("Send the reset link"))
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None):
+        link = {key: context[key] for key in ("uid", "token", "protocol", "domain")}
+        notify(recipient=context["user"], kind=Notification.Kind.PASSWORD_RESET, context=link, channels_=[Channel.EMAIL], urgent=True)
 
 
 class SetPasswordForm(auth_forms.SetPasswordForm):

@@ -4,7 +4,10 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
-from accounts.roles import ACTING_OFFICE_ROLES, ADMIN_ROLES, OFFICE_ROLES, OWNER_ROLES, REPORT_ROLES, roles_of
+from accounts.roles import (
+    ACTING_OFFICE_ROLES, ADMIN_ROLES, MONEY_REPORT_ROLES, MONEY_ROLES, OFFICE_ROLES, OWNER_ROLES, REPORT_ROLES, WORK_READER_ROLES,
+    roles_of,
+)
 
 
 def role_required(roles: frozenset[str]):
@@ -28,3 +31,6 @@ office_required = role_required(OFFICE_ROLES)
 acting_office_required = role_required(ACTING_OFFICE_ROLES)
 report_reader_required = role_required(REPORT_ROLES)
 admin_required = role_required(ADMIN_ROLES)
+money_required = role_required(MONEY_ROLES)
+money_report_reader_required = role_required(MONEY_REPORT_ROLES)
+work_reader_required = role_required(WORK_READER_ROLES)

@@ -1,6 +1,7 @@
 """Writes for users, businesses and legality documents."""
 from __future__ import annotations
 
+import datetime
 import uuid
 from collections.abc import Callable
 
@@ -202,16 +203,25 @@ def user_data_export(*, user: User) -> dict:
     }
 
 
-def user_request_deletion(*, user: User, reason: str) -> None:
+def user_request_deletion(*, user: User, reason: str) -> bool:
     """Record an owner's request to delete their data and tell the admins, who carry it out (records the
-    office must keep for its reports are anonymised rather than deleted)."""
+    office must keep for its reports are anonymised rather than deleted).
+
+    Idempotent: at most one request a day (the user's row is locked, so two clicks at once make one).
+    Returns False when a request was already made in the past 24 hours."""
     admins = User.objects.filter(groups__name=Role.ADMIN, is_active=True)
     with transaction.atomic():
-        user.deletion_requested_at = timezone.now()
+        now = timezone.now()
+        locked = User.objects.select_for_update().only("pk", "deletion_requested_at").get(pk=user.pk)
+        if locked.deletion_requested_at and now - locked.deletion_requested_at < datetime.timedelta(days=1):
+            user.deletion_requested_at = locked.deletion_requested_at
+            return False
+        user.deletion_requested_at = now
         user.save(update_fields=["deletion_requested_at"])
         for admin in admins:
             notify(recipient=admin, kind=Notification.Kind.DATA_DELETION_REQUEST, context={"person": user, "reason": reason},
                    link=f"/admin/accounts/user/{user.pk}/change/")
+    return True
 
 
 # Append-only history keeps naming who acted at the time (the merged account stays, deactivated).
@@ -234,9 +244,10 @@ def owner_merge(*, source: User, target: User, actor: User) -> dict[str, int]:
     with transaction.atomic():
         # Lock both rows in a fixed order (lower id first) so two merges cannot cross.
         list(User.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk"))
-        for relation in User._meta.related_objects:
+        relations = [f for f in User._meta.get_fields(include_hidden=True) if f.auto_created and not f.concrete]
+        for relation in relations:
             model = relation.related_model
-            if not relation.many_to_one or model._meta.label_lower in MERGE_KEEPS_HISTORY:
+            if not relation.one_to_many or model._meta.auto_created or model._meta.label_lower in MERGE_KEEPS_HISTORY:
                 continue
             if model._meta.label_lower.startswith(("auth.", "admin.", "axes.", "sessions.")):
                 continue

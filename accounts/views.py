@@ -13,7 +13,9 @@ from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
+from django_ratelimit.exceptions import Ratelimited
 
 from accounts import selectors, services
 from accounts.claims import ClaimError, account_claim, claim_link_from_token
@@ -48,9 +50,22 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 class LoginView(auth_views.LoginView):
+    """Sign-in. django-axes locks a username tried from one address after 5 failures; on top of that,
+    failed sign-ins per address are throttled whatever the username (``RK_LOGIN_FAILURES_PER_IP``), so
+    one address cannot try one password against many accounts."""
+
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        throttle = {"group": "login-failures-per-ip", "key": "ip", "rate": settings.RK_LOGIN_FAILURES_PER_IP, "method": "POST"}
+        if is_ratelimited(request, increment=False, **throttle):
+            raise Ratelimited
+        response = super().post(request, *args, **kwargs)
+        if response.status_code == 200:  # the form came back: a failed sign-in
+            is_ratelimited(request, increment=True, **throttle)
+        return response
 
 
 @ratelimit(key="ip", rate="20/h", method="POST", block=True)
@@ -60,6 +75,8 @@ def register(request):
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if services.owner_for_phone(data["phone"]) is not None:
+            return _lead_to_claim(request, data["phone"])
         user = services.user_register(
             username=data["username"], name=data["name"], phone=data["phone"], email=data["email"], password=data["password1"],
             language=request.LANGUAGE_CODE,
@@ -68,6 +85,17 @@ def register(request):
         messages.success(request, _("Welcome! Now tell us about your business."))
         return redirect("accounts:business_create")
     return render(request, "accounts/register.html", {"form": form})
+
+
+def _lead_to_claim(request, phone):
+    """The number already belongs to an account (often one the counter entered): instead of a duplicate,
+    a code goes to that number and the person takes over the existing account with it."""
+    send_code(phone=phone, purpose=PhoneCode.Purpose.CLAIM)
+    request.session[_CODE_SESSION] = phone
+    request.session[_CODE_PURPOSE] = PhoneCode.Purpose.CLAIM
+    messages.info(request, _("This WhatsApp number already has an account, perhaps made for you at the PLUT counter. "
+                             "We sent a code to the number: enter it to take over that account."))
+    return redirect("accounts:code_verify")
 
 
 @login_required
@@ -188,8 +216,10 @@ def my_data(request):
 @require_POST
 def request_deletion(request):
     reason = (request.POST.get("reason") or "").strip()[:1000]
-    services.user_request_deletion(user=request.user, reason=reason)
-    messages.success(request, _("Your request was sent to the office. An administrator will contact you."))
+    if services.user_request_deletion(user=request.user, reason=reason):
+        messages.success(request, _("Your request was sent to the office. An administrator will contact you."))
+    else:
+        messages.info(request, _("Your request already reached the office today. An administrator will contact you."))
     return redirect("accounts:profile")
 
 
@@ -236,7 +266,9 @@ def code_verify(request):
         else:
             request.session.pop(_CODE_SESSION, None)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            if purpose == PhoneCode.Purpose.RESET or request.session.pop(_CODE_PURPOSE, "") == PhoneCode.Purpose.RESET:
+            request.session.pop(_CODE_PURPOSE, "")
+            if purpose in (PhoneCode.Purpose.RESET, PhoneCode.Purpose.CLAIM) or not user.has_usable_password():
+                messages.success(request, _("You are signed in. Choose a password if you like; WhatsApp codes keep working."))
                 return redirect("accounts:password_set")
             messages.success(request, _("You are signed in."))
             return redirect("pages:home")

@@ -166,6 +166,10 @@ class Booking(TimeStampedModel):
         related_name="assigned_bookings",
         verbose_name=_("assigned to"),
     )
+    awaiting_materials = models.BooleanField(
+        _("awaiting materials"), default=False,
+        help_text=_("Set by the queue estimate when the store is short of this request's materials."),
+    )
     quantity_produced = models.PositiveIntegerField(_("quantity produced"), null=True, blank=True)
     handover_method = models.CharField(
         _("handed over to"), max_length=10, choices=HandoverMethod.choices, blank=True
@@ -210,6 +214,15 @@ class Booking(TimeStampedModel):
     @property
     def is_closed(self) -> bool:
         return self.status in TERMINAL
+
+    @property
+    def is_queued(self) -> bool:
+        return self.status == Status.QUEUED
+
+    @property
+    def is_ready(self) -> bool:
+        """Ready for collection."""
+        return self.status == Status.READY
 
     @property
     def needs_info(self) -> bool:
@@ -267,6 +280,13 @@ class BookingEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Booking events are append-only.")
+
+    # Notes the office writes for itself (why a request jumped the queue): not shown to owners.
+    OFFICE_ONLY_NOTES = frozenset({"priority"})
+
+    @property
+    def note_for_office_only(self) -> bool:
+        return self.action in self.OFFICE_ONLY_NOTES
 
 
 def reference_upload_to(instance, filename):

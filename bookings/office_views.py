@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,7 +20,11 @@ from bookings.workflow import TransitionError
 def board(request):
     filters = BookingFilter(request.GET or None, queryset=selectors.office_bookings())
     columns = selectors.board(filters.qs)
-    return render(request, "bookings/office/board.html", {"filters": filters, "columns": columns})
+    groups, picked = selectors.board_groups(columns, request.GET.get("tahap"))
+    query = request.GET.copy()
+    query.pop("tahap", None)
+    context = {"filters": filters, "columns": columns, "groups": groups, "picked": picked, "query": query}
+    return render(request, "bookings/office/board.html", context)
 
 
 @office_reader
@@ -49,7 +54,10 @@ def bulk_verify(request):
         messages.error(request, f"{code}: {reason}")
     if not done and not refused:
         messages.info(request, _("Tick the requests to verify first."))
-    return redirect(request.POST.get("next") or "bookings:board")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = "bookings:board"  # never back to another site
+    return redirect(target)
 
 
 def _act(request, code, action):

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from bookings import notices, tasks
+from bookings import hooks, notices, tasks
 from bookings.calendar import add_working_days, holidays_from, is_working_day, working_days_between
 from bookings.models import Booking, BookingEvent, Service
 from bookings.workflow import IN_PROGRESS, PATHS, Status
@@ -71,6 +71,19 @@ def processing_days(service: Service, medians: dict[str, float] | None = None) -
     return service.lead_time_days
 
 
+# An estimate moves earlier only by more than this many working days: small gains are kept back so
+# that the date an owner was shown does not flicker between two days as work moves around the queue.
+# A later date is always shown (and, by a working day or more, told to the owner).
+STEADY_WORKING_DAYS = 1
+
+
+def steady(old: datetime.date | None, new: datetime.date, *, today: datetime.date, holidays) -> datetime.date:
+    """The estimate to show: ``new``, unless it is only a little earlier than a still-future ``old``."""
+    if old is None or old < today or new >= old:
+        return new
+    return old if working_days_between(new, old, holidays) <= STEADY_WORKING_DAYS else new
+
+
 def first_working_day(day: datetime.date, holidays) -> datetime.date:
     while not is_working_day(day, holidays):
         day += datetime.timedelta(days=1)
@@ -102,15 +115,37 @@ def recompute(service_id: int, *, today: datetime.date | None = None, notify: bo
         ).update(queue_position=None)
         Booking.objects.filter(pk__in=[b.pk for b in queued]).update(queue_position=None)
         start_base = first_working_day(today, holidays)
+        # Work started but not yet in production takes materials first, then the queue in its order.
+        started = list(
+            Booking.objects.filter(service=service, status__in=IN_PROGRESS - {Status.PRODUCTION}).order_by(*QUEUE_ORDER)
+        )
+        delays: dict[int, int] = {}
+        for delay in hooks.queue_delays:
+            for pk, days in delay(service, started + queued).items():
+                delays[pk] = max(days, delays.get(pk, 0))
+        for booking in started:
+            booking.awaiting_materials = delays.get(booking.pk, 0) > 0
+        Booking.objects.bulk_update(started, ["awaiting_materials"], batch_size=500)
         for position, booking in enumerate(queued, start=1):
             wait = ahead // service.daily_capacity
             start = add_working_days(start_base, wait, holidays)
+            # Materials short: the booking cannot start before they arrive ("menunggu bahan").
+            waiting = delays.get(booking.pk, 0)
+            booking.awaiting_materials = waiting > 0
+            if waiting:
+                start = max(start, add_working_days(start_base, waiting, holidays))
             own = math.ceil(booking.quantity / service.daily_capacity)
             booking.queue_position = position
+            old_position, old_finish = before[booking.pk]
+            finish = add_working_days(start, max(processing, own), holidays)
+            if old_position is not None:  # a queue estimate was shown before: keep it steady
+                finish = steady(old_finish, finish, today=today, holidays=holidays)
             booking.estimated_start = start
-            booking.estimated_finish = add_working_days(start, max(processing, own), holidays)
+            booking.estimated_finish = finish
             ahead += booking.quantity
-        Booking.objects.bulk_update(queued, ["queue_position", "estimated_start", "estimated_finish"], batch_size=500)
+        Booking.objects.bulk_update(
+            queued, ["queue_position", "estimated_start", "estimated_finish", "awaiting_materials"], batch_size=500
+        )
         for booking in queued if notify else ():
             old_position, old_finish = before[booking.pk]
             if (old_position, old_finish) != (booking.queue_position, booking.estimated_finish):

@@ -1,5 +1,5 @@
 """Reads that feed booking pages: querysets with what their templates need already joined."""
-from django.db.models import Count, F, FilteredRelation, Prefetch, Q, Window
+from django.db.models import Count, F, FilteredRelation, OuterRef, Prefetch, Q, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -7,7 +7,7 @@ from django.utils import timezone
 from accounts.selectors import office_users
 from accounts.services import export_row
 from bookings.models import Booking, BookingEvent, Proof, ReferenceFile, Service
-from bookings.workflow import ACTIVE, TERMINAL, WAITING_FOR_OWNER, WITH_OFFICE, Status
+from bookings.workflow import ACTIVE, BOARD_GROUPS, TERMINAL, WAITING_FOR_OWNER, WITH_OFFICE, Status
 
 
 def visible_bookings(user):
@@ -91,6 +91,19 @@ def board(filtered):
     ]
 
 
+def board_groups(columns: list[dict], picked: str | None = None) -> tuple[list[dict], str]:
+    """The board's columns in the five stages of the work (see BOARD_GROUPS), and the state shown on a
+    phone: ``picked`` when it is an active state, else the first state with requests."""
+    by_status = {c["status"].value: c for c in columns}
+    if picked not in by_status:
+        picked = next((c["status"].value for c in columns if c["count"]), columns[0]["status"].value)
+    groups = [
+        {"label": label, "columns": [by_status[s] for s in states], "count": sum(by_status[s]["count"] for s in states)}
+        for label, states in BOARD_GROUPS
+    ]
+    return groups, picked
+
+
 def today(day):
     """Due today, overdue against the estimate, and waiting for the owner: counts and the first rows.
 
@@ -127,9 +140,37 @@ def workload():
     )
 
 
+def owner_to_do(user):
+    """The owner's requests waiting for them (a design to review, data to complete, goods to collect),
+    the longest waiting first, with the time they started waiting and the office's last note.
+
+    One query: the moment and the note come from subqueries on the events of the current status.
+    """
+    latest = BookingEvent.objects.filter(booking=OuterRef("pk"), to_status=OuterRef("status")).order_by("-created_at", "-id")
+    return (
+        bookings_for_list(user)
+        .filter(status__in=WAITING_FOR_OWNER)
+        .annotate(waiting_since=Subquery(latest.values("created_at")[:1]), office_note=Subquery(latest.values("note")[:1]))
+        .order_by("updated_at", "id")
+    )
+
+
+def ready_since(booking: Booking):
+    """When a request that is ready for collection became ready (None otherwise); reads the
+    prefetched history when the page has it, else one small query."""
+    if booking.status != Status.READY:
+        return None
+    if hasattr(booking, "ready_at"):  # annotated (bookings.tracking)
+        return booking.ready_at
+    cached = getattr(booking, "_prefetched_objects_cache", {}).get("events")
+    if cached is not None:
+        return max((e.created_at for e in cached if e.to_status == Status.READY), default=None)
+    return booking.events.filter(to_status=Status.READY).order_by("-created_at").values_list("created_at", flat=True).first()
+
+
 def requests_for_export(user) -> list[dict]:
     """An owner's requests with their histories, for the data export (accounts.services.user_data_export)."""
     return [
-        export_row(b) | {"events": [export_row(e) for e in b.events.all()]}
+        export_row(b) | {"events": [export_row(e, exclude=["note"] if e.note_for_office_only else []) for e in b.events.all()]}
         for b in Booking.objects.filter(business__owner=user).prefetch_related("events")
     ]

@@ -15,7 +15,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bookings import events, notices, workflow
+from bookings import events, hooks, notices, workflow
 from bookings.calendar import add_working_days, holidays_from
 from bookings.models import Booking, BookingCounter, HandoverMethod, Proof, ReferenceFile, Service
 from bookings.proofs import APPROVAL_CHECKLIST
@@ -140,6 +140,13 @@ def _apply(
     )
     if transition.needs_note and not note:
         raise TransitionError(_("Please fill in: %(what)s.") % {"what": transition.note_label})
+    if transition.name in hooks.ENTER_PRODUCTION:
+        for gate in hooks.production_gates:
+            reason = gate(locked)
+            if reason:
+                raise TransitionError(reason)
+        for reserve in hooks.entering_production:
+            reserve(locked, actor)
     from_status = locked.status
     locked.status = transition.target
     fields = ["status", "updated_at", *extra_fields]
@@ -157,6 +164,12 @@ def _apply(
         data=data,
     )
     notices.transition(locked, transition=transition, actor=actor, note=note, data=data)
+    if transition.name in hooks.FINISH_PRODUCTION:
+        for consume in hooks.production_finished:
+            consume(locked, actor)
+    if transition.name in hooks.CLOSING:
+        for close in hooks.closed:
+            close(locked, actor, locked.status)
     if recompute:
         schedule_recompute(locked.service_id)
     return locked
@@ -191,11 +204,21 @@ def booking_verify(*, booking: Booking, actor, override_reason: str = "") -> Boo
                 _("Documents required by this service are missing: %(missing)s. Ask the owner to complete them, or give a reason to override.")
                 % {"missing": "; ".join(missing)}
             )
+        problems = [problem for check in hooks.verify_checks for problem in check(locked)]
+        if problems and not override_reason:
+            raise TransitionError(
+                _("%(problems)s Give a reason to override.") % {"problems": " ".join(problems)}
+            )
         data = {"override": override_reason, "missing": missing} if missing else {}
+        if problems:
+            data.update({"override": override_reason, "problems": problems})
         today = timezone.localdate()
         locked.due_date = add_working_days(today, locked.service.lead_time_days, holidays_from(today))
-        _apply(locked, Action.VERIFY, actor=actor, note=override_reason if missing else "", data=data, extra_fields=["due_date"],
+        note = override_reason if (missing or problems) else ""
+        _apply(locked, Action.VERIFY, actor=actor, note=note, data=data, extra_fields=["due_date"],
                recompute=False)  # the enqueue below recomputes
+        for after in hooks.verified:
+            after(locked, actor, override_reason if (missing or problems) else "")
         _apply(locked, Action.ENQUEUE, actor=None)
     return locked
 

@@ -10,9 +10,11 @@ import uuid
 
 from django.conf import settings
 from django.core import signing
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
-from bookings.models import Booking
+from bookings.models import Booking, BookingEvent
+from bookings.workflow import Status
 
 _SALT = "bookings.tracking"
 
@@ -26,7 +28,9 @@ def tracking_url(booking: Booking) -> str:
 
 
 def _public_queryset():
-    return Booking.objects.select_related("service")
+    """With the moment the request became ready for collection, so the page needs no second query."""
+    ready = BookingEvent.objects.filter(booking=OuterRef("pk"), to_status=Status.READY).order_by("-created_at")
+    return Booking.objects.select_related("service").annotate(ready_at=Subquery(ready.values("created_at")[:1]))
 
 
 def booking_from_token(token: str) -> Booking | None:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from accounts.permissions import owner_required
-from bookings import selectors, services, workflow
+from bookings import hooks, selectors, services, workflow
 from bookings.forms import (
     ApprovalForm, AssignForm, BookingForm, NoteForm, PriorityForm, ProductionForm, RevisionForm, TrackingForm, VerifyForm,
 )
@@ -91,6 +91,7 @@ def booking_detail(request, code):
         "pending_proof": next((p for p in proofs if p.decision == Proof.Decision.PENDING), None),
         "revision_rounds": sum(1 for p in proofs if p.decision == Proof.Decision.REVISION),
         "has_survey": is_own and booking.is_done and hasattr(booking, "survey"),
+        "ready_since": selectors.ready_since(booking),
     }
     if request.user.acts_for_office and not booking.is_closed:
         context.update(
@@ -101,6 +102,7 @@ def booking_detail(request, code):
         )
     if workflow.Action.APPROVE in can:
         context.update(approval_form=ApprovalForm(), revision_form=RevisionForm())
+    context["panels"] = [panel(request, booking) for panel in hooks.detail_panels]
     return render(request, "bookings/booking_detail.html", context)
 
 
@@ -194,7 +196,8 @@ def track(request):
     if request.method == "POST" and form.is_valid():
         booking = booking_from_code(form.cleaned_data["code"], form.cleaned_data["last4"])
         not_found = booking is None
-    return render(request, "bookings/track.html", {"form": form, "booking": booking, "not_found": not_found})
+    context = {"form": form, "booking": booking, "not_found": not_found, "ready_since": booking and selectors.ready_since(booking)}
+    return render(request, "bookings/track.html", context)
 
 
 @ratelimit(key="ip", rate=settings.RK_TRACKING_LINK_RATE, block=True)
@@ -202,4 +205,5 @@ def track_link(request, token):
     booking = booking_from_token(token)
     if booking is None:
         raise Http404
-    return render(request, "bookings/track.html", {"form": None, "booking": booking, "not_found": False})
+    context = {"form": None, "booking": booking, "not_found": False, "ready_since": selectors.ready_since(booking)}
+    return render(request, "bookings/track.html", context)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.roles import ACTING_OFFICE_ROLES, OWNER_ROLES, Role, roles_of
 from notifications.models import Notification
@@ -84,6 +85,16 @@ OWNER_CANCELLABLE = frozenset(
     }
 )
 ACTIVE = frozenset(Status.values) - TERMINAL
+
+# The staff board's five stages of the work, each a column of one or more states (the board fits a
+# 1280 px screen without scrolling sideways; a stage with no requests takes one line).
+BOARD_GROUPS = [
+    (pgettext_lazy("board stage", "Incoming"), [Status.SUBMITTED, Status.NEEDS_INFO, Status.VERIFIED]),
+    (pgettext_lazy("board stage", "Queue"), [Status.QUEUED]),
+    (pgettext_lazy("board stage", "Design"), [Status.DESIGN, Status.AWAITING_APPROVAL, Status.REVISION]),
+    (pgettext_lazy("board stage", "Production"), [Status.APPROVED, Status.PRODUCTION]),
+    (pgettext_lazy("board stage", "Hand-over"), [Status.READY]),
+]
 
 # Open and in the office's hands (not waiting for the owner).
 WITH_OFFICE = frozenset(ACTIVE - WAITING_FOR_OWNER)

@@ -3,6 +3,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
+from core import checks  # noqa: F401 - registers the deployment checks
+
 
 class CoreConfig(AppConfig):
     name = "core"

@@ -173,6 +173,8 @@ def _create(*, staff, channel, owner, owner_data, business, business_data, produ
         )
     elif not owner.is_owner:
         raise ValidationError({"owner": _("Choose an owner.")})
+    # One intake of an owner at a time, so two counters cannot both add the same business or product.
+    User.objects.select_for_update().filter(pk=owner.pk).values_list("pk", flat=True).first()
     if owner_data.get("nik") and not owner.nik:
         owner.nik = owner_data["nik"]
         owner.full_clean(exclude=["password", "username"])

@@ -21,6 +21,7 @@ from notifications.gateways import (  # noqa: F401 - the channel's vocabulary, r
     LookupUnsupported,
     OutcomeUnknown,
     PermanentGatewayError,
+    WebhookRejected,
 )
 from notifications.models import Channel
 

@@ -59,6 +59,13 @@ class Notification(models.Model):
         DATA_DELETION_REQUEST = "data_deletion_request", _("Data deletion request (admins)")
         INTAKE_RECEIVED = "intake_received", _("Request received at the counter or on a trip")
         WHATSAPP_CODE = "whatsapp_code", _("One-time WhatsApp code")
+        PASSWORD_RESET = "password_reset", _("Password reset link")
+        QUOTATION_ISSUED = "quotation_issued", _("Quotation ready")
+        PAYMENT_RECEIVED = "payment_received", _("Payment received")
+        TRANSFER_SUBMITTED = "transfer_submitted", _("Transfer to confirm (treasurer)")
+        TRANSFER_REJECTED = "transfer_rejected", _("Transfer not confirmed")
+        REFUND_DUE = "refund_due", _("Refund due (treasurer)")
+        LOW_STOCK = "low_stock", _("Low stock (staff)")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")

@@ -26,7 +26,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from core.broker import publish
-from core.context_processors import site
+from core.office import office_info
 from notifications import channels, tasks
 from notifications.models import DELIVERY_RANK, Channel, DeliveryStatus, Notification
 
@@ -55,9 +55,9 @@ def channels_for(user) -> list[str]:
 
 def render(kind: str, context: dict, language: str) -> tuple[str, str]:
     """Subject (first line) and body (the rest) of ``notifications/messages/<kind>.txt``, which also
-    see the office's name, address and phone (as pages do through core.context_processors.site)."""
+    see the office's name, address, phone and hours (core.office, as pages do)."""
     with translation.override(language):
-        text = render_to_string(f"notifications/messages/{kind}.txt", {**site(None), **context}).strip()
+        text = render_to_string(f"notifications/messages/{kind}.txt", {**office_info(), **context}).strip()
     subject, _, body = text.partition("\n")
     return subject.strip()[:200], body.strip()
 

@@ -3,7 +3,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Business, District
-from bookings.models import Service
+from bookings.models import Booking, BookingChannel, Service
 from core.phone import local_phone
 from outreach.models import OutreachRecord, OutreachTrip
 
@@ -74,14 +74,22 @@ def counts_by_trip(start, end):
     )
 
 
-def counts_by_district(start, end):
-    """Synced outreach intake per regency/city of the trip, in [start, end)."""
-    return list(
-        OutreachRecord.objects.filter(status=OutreachRecord.Status.SYNCED, synced_at__gte=start, synced_at__lt=end)
-        .values("trip__district__name")
-        .annotate(
-            intakes=Count("id", filter=Q(kind=OutreachRecord.Kind.INTAKE)),
-            visits=Count("id", filter=Q(kind=OutreachRecord.Kind.VISIT)),
-        )
-        .order_by("trip__district__name")
-    )
+def channels_by_district(start, end) -> list[dict]:
+    """Requests submitted in [start, end) per regency/city of the business, one column per channel
+    (outreach next to online, counter and WhatsApp), plus the outreach guest-book entries. Two grouped
+    queries."""
+    rows = {}
+    for district in District.objects.order_by("sort_order", "name").values_list("name", flat=True):
+        rows[district] = {"district": district, "visits": 0, **{c: 0 for c in BookingChannel.values}}
+    for item in (
+        Booking.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
+        .values("business__district__name", "channel").annotate(n=Count("id")).order_by()
+    ):
+        rows[item["business__district__name"]][item["channel"]] = item["n"]
+    for item in (
+        OutreachRecord.objects.filter(status=OutreachRecord.Status.SYNCED, kind=OutreachRecord.Kind.VISIT,
+                                      synced_at__gte=start, synced_at__lt=end)
+        .values("trip__district__name").annotate(n=Count("id")).order_by()
+    ):
+        rows[item["trip__district__name"]]["visits"] = item["n"]
+    return [row for row in rows.values() if any(row[c] for c in (*BookingChannel.values, "visits"))]

@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import acting_office_required as office_actor
-from accounts.permissions import office_required as office_reader
+from accounts.permissions import work_reader_required as office_reader
 from core.uploads import clean_image
 from outreach import selectors, services
 from outreach.forms import IntakeForm, TripForm, VisitForm

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import submit_helper
 from core.forms import MultipleValidatedImageField
+from core.validators import keep_single_line
 from products.models import Product
 
 
@@ -39,6 +40,7 @@ class ProductForm(forms.ModelForm):
 
     def __init__(self, *args, with_photos=False, **kwargs):
         super().__init__(*args, **kwargs)
+        keep_single_line(self, "name")
         if with_photos:
             self.fields["photos"] = photos_field()
         self.helper = submit_helper(_("Save product"))

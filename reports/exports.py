@@ -23,6 +23,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from accounts.models import Business
+from core.formatting import spreadsheet_safe
 from bookings.workflow import Status
 from reports.dbfunctions import DaysBetween
 from reports.metrics import ReportParams, _in, scope
@@ -158,7 +159,7 @@ def report_xlsx(report) -> bytes:
         for cell in sheet[1]:
             cell.font, cell.alignment = bold, wrap
         for i, row in enumerate(table.rows):
-            sheet.append(row)
+            sheet.append([spreadsheet_safe(value) for value in row])
             for j, cell in enumerate(sheet[sheet.max_row]):
                 kind = table.kind(i, j)
                 if kind != TEXT:
@@ -178,7 +179,7 @@ def _csv_value(value):
         return ""
     if isinstance(value, datetime.date):
         return value.isoformat()
-    return value
+    return spreadsheet_safe(value)
 
 
 def report_csv(report) -> bytes:
@@ -188,7 +189,7 @@ def report_csv(report) -> bytes:
     for table in tables(report):
         for row in table.rows:
             for (column, _kind), value in zip(table.columns[1:], row[1:]):
-                writer.writerow([str(table.title), _csv_value(row[0]), str(column), _csv_value(value)])
+                writer.writerow([_csv_value(str(table.title)), _csv_value(row[0]), _csv_value(str(column)), _csv_value(value)])
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -261,7 +262,7 @@ def bookings_xlsx(params: ReportParams) -> bytes:
             if number_format and value is not None:
                 value = WriteOnlyCell(sheet, value=value)
                 value.number_format = number_format
-            cells.append(value)
+            cells.append(spreadsheet_safe(value))
         sheet.append(cells)
     out = io.BytesIO()
     workbook.save(out)

@@ -45,8 +45,18 @@ class ReportForm(forms.Form):
             select = isinstance(field.widget, forms.Select)
             field.widget.attrs["class"] = "form-select form-select-sm" if select else "form-control form-control-sm"
 
+    EARLIEST, LATEST = datetime.date(2000, 1, 1), datetime.date(2099, 12, 31)
+
     def clean(self):
         cleaned = super().clean()
+        for name in ("start", "end"):  # year 1 or 9999 cannot be turned into times in our time zone
+            day = cleaned.get(name)
+            if day and not self.EARLIEST <= day <= self.LATEST:
+                self.add_error(name, _("Choose a date between %(earliest)s and %(latest)s.")
+                               % {"earliest": self.EARLIEST.year, "latest": self.LATEST.year})
+                cleaned.pop(name, None)
+        if self.errors:
+            return cleaned
         today = timezone.localdate()
         if cleaned.get("period") or not (cleaned.get("start") or cleaned.get("end")):
             cleaned["start"], cleaned["end"] = quick_period(cleaned.get("period") or "month", today)

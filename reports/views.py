@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,12 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import owner_required
+from accounts.permissions import money_report_reader_required as money_reader
 from accounts.permissions import report_reader_required as report_reader
 from bookings import selectors as booking_selectors
 from bookings.models import Booking
 from bookings.workflow import Status
 from core.files import protected_file_response
-from reports import services
+from outreach import selectors as outreach_selectors
+from reports import money, services
 from reports.charts import charts
 from reports.forms import ReportForm
 from reports.forms_survey import SurveyForm
@@ -30,8 +32,12 @@ def report(request):
         form = ReportForm({"period": "month"})
     context = {"form": form, "exports": ReportExport.objects.filter(requested_by=request.user)[:10], "kinds": ReportExport.Kind.choices}
     if form.is_valid():
-        data = build(form.params())
-        context.update(report=data, charts=charts(data))
+        params = form.params()
+        data = build(params)
+        context.update(report=data, charts=charts(data), outreach={
+            "trips": outreach_selectors.counts_by_trip(params.start_at, params.end_at),
+            "districts": outreach_selectors.channels_by_district(params.start_at, params.end_at),
+        })
     return render(request, "reports/report.html", context)
 
 
@@ -94,3 +100,38 @@ def public_summary():
         data = {"year": year, "total": total, "rows": rows}
         cache.set(key, data, 600)
     return data
+
+
+def _money_form(request):
+    form = ReportForm(request.GET or None)
+    if not form.is_bound:
+        form = ReportForm({"period": "year"})
+    return form
+
+
+@money_reader
+def money_report(request):
+    """Income, outstanding balances, subsidy and material used, with charts and XLSX/CSV downloads."""
+    form = _money_form(request)
+    context = {"form": form}
+    if form.is_valid():
+        data = money.build(form.params())
+        context.update(report=data, charts=money.charts(data), query=request.GET.urlencode())
+    return render(request, "reports/money.html", context)
+
+
+@money_reader
+def money_export(request, fmt):
+    """The money report as a file. Aggregates only (a few hundred rows): built in the request."""
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    form = _money_form(request)
+    if not form.is_valid():
+        messages.error(request, _("Choose a valid period and kind of export."))
+        return redirect("reports:money")
+    params = form.params()
+    data = money.build(params)
+    content, mime = (money.to_xlsx(data), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet") if fmt == "xlsx" else (money.to_csv(data), "text/csv; charset=utf-8")
+    response = HttpResponse(content, content_type=mime)
+    response["Content-Disposition"] = f'attachment; filename="rumah-kemasan-keuangan-{params.start:%Y%m%d}-{params.end:%Y%m%d}.{fmt}"'
+    return response

@@ -43,11 +43,14 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
+    "django_htmx",
     "core",
     "rumah_kemasan",  # the top floor: landing, home, healthz, seed_demo (see docs/architecture.md)
     "accounts",
     "products",
     "bookings",
+    "payments",
+    "materials",
     "intake",
     "notifications",
     "outreach",
@@ -67,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -172,6 +176,7 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 # Upload limits (see core/uploads.py).
 RK_MAX_UPLOAD_BYTES = env.int("RK_MAX_UPLOAD_BYTES", default=8 * 1024 * 1024)
 RK_MAX_IMAGE_PIXELS = env.int("RK_MAX_IMAGE_PIXELS", default=25_000_000)
+RK_MAX_PIXELS_PER_REQUEST = env.int("RK_MAX_PIXELS_PER_REQUEST", default=50_000_000)  # all images of one request
 RK_IMAGE_MAX_EDGE = 2560
 RK_THUMBNAIL_EDGE = 480
 RK_MAX_PHOTOS_PER_PRODUCT = 6
@@ -183,7 +188,17 @@ RK_PROVINCE = env.str("RK_PROVINCE", default="Maluku")
 RK_OFFICE_NAME = env.str("RK_OFFICE_NAME", default="UPTD PLUT KUMKM Provinsi Maluku")
 RK_OFFICE_ADDRESS = env.str("RK_OFFICE_ADDRESS", default="Jl. Jenderal Sudirman, Batu Merah, Kota Ambon, Maluku")
 RK_OFFICE_PHONE = env.str("RK_OFFICE_PHONE", default="+62911000000")
+# Opening hours for collecting goods, as written to owners; empty: "Monday to Friday, 08.00–15.00 WIT" translated.
+RK_OFFICE_HOURS = env.str("RK_OFFICE_HOURS", default="")
 RK_CODE_PREFIX = env.str("RK_CODE_PREFIX", default="RK")
+# Payments: the QRIS gateway adapter (logging, midtrans, xendit, doku) and its credentials.
+RK_PAYMENT_GATEWAY = env.str("RK_PAYMENT_GATEWAY", default="logging")
+RK_GATEWAY_URL = env.str("RK_GATEWAY_URL", default="")
+RK_GATEWAY_SERVER_KEY = env.str("RK_GATEWAY_SERVER_KEY", default="")
+RK_GATEWAY_CLIENT_ID = env.str("RK_GATEWAY_CLIENT_ID", default="")
+RK_GATEWAY_CALLBACK_TOKEN = env.str("RK_GATEWAY_CALLBACK_TOKEN", default="")
+RK_GATEWAY_SECRET = env.str("RK_GATEWAY_SECRET", default=SECRET_KEY)
+RK_GATEWAY_TIMEOUT = env.int("RK_GATEWAY_TIMEOUT", default=15)
 # Show this year's totals of UMKM served per regency/city on the landing page.
 RK_PUBLIC_SUMMARY = env.bool("RK_PUBLIC_SUMMARY", default=False)
 
@@ -228,6 +243,7 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://rumah-kemasan
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "core.errors.ratelimited"
 RATELIMIT_IP_META_KEY = "core.ip.client_ip"
+RK_LOGIN_FAILURES_PER_IP = env.str("RK_LOGIN_FAILURES_PER_IP", default="30/15m")  # any usernames, one address
 RK_TRACKING_RATE = env.str("RK_TRACKING_RATE", default="10/m")  # code + digits tries per IP
 RK_PASSWORD_RESET_RATE = env.str("RK_PASSWORD_RESET_RATE", default="5/h")  # reset requests per IP
 RK_TRACKING_LINK_RATE = env.str("RK_TRACKING_LINK_RATE", default="60/m")  # signed-link views per IP
@@ -325,6 +341,7 @@ RK_NOTIFICATION_RETENTION_DAYS = env.int("RK_NOTIFICATION_RETENTION_DAYS", defau
 RK_CODE_DIGITS = 6
 RK_CODE_VALID_MINUTES = 10
 RK_CODE_MAX_TRIES = 5
+RK_CODE_MAX_PER_NUMBER = 3  # codes sent to one number within RK_CODE_VALID_MINUTES
 RK_CODE_LOCK_MINUTES = env.int("RK_CODE_LOCK_MINUTES", default=30)
 RK_CODE_RATE_PER_NUMBER = env.str("RK_CODE_RATE_PER_NUMBER", default="3/10m")  # code requests per number
 RK_CODE_RATE_PER_IP = env.str("RK_CODE_RATE_PER_IP", default="10/h")  # code requests per client address

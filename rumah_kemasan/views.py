@@ -13,7 +13,7 @@ from django.views.i18n import set_language as django_set_language
 
 from accounts.selectors import businesses_for_list, documents_needing_attention
 from accounts.services import user_set_language
-from bookings.selectors import active_services, bookings_for_list
+from bookings.selectors import active_services, bookings_for_list, owner_to_do
 from reports.views import public_summary
 from rumah_kemasan.celery import app as celery_app
 
@@ -31,9 +31,11 @@ def home(request):
     user = request.user
     if user.is_office and not user.is_owner:
         return redirect("bookings:board")
+    to_do = list(owner_to_do(user))
     context = {
+        "to_do": to_do,
         "businesses": businesses_for_list(user),
-        "recent_bookings": bookings_for_list(user)[:5],
+        "recent_bookings": bookings_for_list(user).exclude(pk__in=[b.pk for b in to_do])[:5],
         "expiring_documents": documents_needing_attention(user),
     }
     return render(request, "pages/home.html", context)

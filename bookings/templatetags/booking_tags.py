@@ -1,5 +1,7 @@
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from bookings.workflow import Status
 
@@ -25,9 +27,28 @@ _COLOURS = {
 @register.simple_tag
 def status_badge(status: str):
     label = Status(status).label if status in Status.values else status
-    return format_html('<span class="badge rounded-pill {}">{}</span>', _COLOURS.get(status, "text-bg-secondary"), label)
+    return format_html('<span class="badge status {}">{}</span>', _COLOURS.get(status, "text-bg-secondary"), label)
 
 
 @register.filter
 def status_label(status: str):
     return Status(status).label if status in Status.values else status
+
+
+# The one thing an owner does next on a request that waits for them: label and where it is done.
+_OWNER_ACTIONS = {
+    Status.AWAITING_APPROVAL: (_("Review the design"), "bookings:proof_decide", {"decision": "setujui"}),
+    Status.NEEDS_INFO: (_("Complete the data"), "bookings:detail", {}),
+    Status.READY: (_("Collect the goods"), "bookings:detail", {}),
+}
+
+
+@register.simple_tag
+def owner_action(booking) -> dict | None:
+    """{"label", "url"} of the owner's next step on ``booking``, or None when nothing waits for them."""
+    entry = _OWNER_ACTIONS.get(booking.status)
+    if entry is None:
+        return None
+    label, name, kwargs = entry
+    url = reverse(name, kwargs={"code": booking.code, **kwargs})
+    return {"label": label, "url": url + ("#pickup" if booking.status == Status.READY else "")}

@@ -267,7 +267,7 @@
   function syncNow() {
     text($("sync-state"), L.sending);
     return S.syncAll({ onChange: render }).then(function (summary) {
-      if (summary.busy) { return; }
+      if (summary.busy) { text($("sync-state"), ""); return; }
       $("signin-needed").classList.toggle("d-none", !summary.signin);
       var parts = [];
       if (summary.sent) { parts.push(fmt(L.sent, { n: summary.sent })); }

@@ -128,14 +128,15 @@ def test_owner_asks_for_deletion_and_admins_are_told(client, owner, admin_user):
     assert "Usaha tutup" in note.body
 
 
-def test_password_reset_by_email_end_to_end(client, owner):
+def test_password_reset_by_email_end_to_end(client, owner, django_capture_on_commit_callbacks):
     import re
 
     from django.core import mail
 
     owner.email = "ina@example.org"
     owner.save()
-    response = client.post("/lupa-sandi/", {"email": "ina@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):  # the mail leaves through the outbox after commit
+        response = client.post("/lupa-sandi/", {"email": "ina@example.org"})
     assert response.status_code == 302
     link = re.search(r"http://testserver(/atur-sandi/\S+)", mail.outbox[0].body).group(1)
     form_page = client.get(link, follow=True)

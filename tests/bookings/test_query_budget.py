@@ -39,7 +39,9 @@ PAGES = {
     "my_requests": 6,
     # session, user, groups + booking with joins + prefetches: events, reference files, proofs,
     # product documents, business documents + the product's documents again for the requirement check
-    "detail": 13,
+    # + the money panel (payments hook): the service's payment rule, the current quotation, the ledger
+    # entries (the paid sum is added up from them) and the transfer proofs
+    "detail": 17,
     # the signed link: one booking joined to its service (no session for an anonymous visitor)
     "tracking": 1,
 }

@@ -72,6 +72,10 @@ def at_status(booking, status):
 
 
 def test_print_only_service_goes_from_queue_to_production_without_design(owner, staff, product):
+    from payments.models import PaymentRule
+
+    # The path alone: no down payment in the way (tests/payments covers that gate).
+    PaymentRule.objects.filter(service__slug="sablon").update(payee="free", start_rule="free")
     booking = queued(owner, staff, product, "sablon", quantity=60)
     with pytest.raises(TransitionError):
         booking_transition(booking=booking, actor=staff, name="start_design")

@@ -7,7 +7,7 @@ from bookings.proofs import APPROVAL_CHECKLIST
 from bookings.services import booking_submit
 from bookings.workflow import Status
 from tests.conftest import image_bytes
-from tests.factories import DocumentFactory
+from tests.factories import DocumentFactory, UserFactory
 
 
 def url(name, booking, **kwargs):
@@ -65,6 +65,15 @@ def test_request_goes_from_submitted_to_done_with_a_revision(client, owner, staf
     assert (v1.decision, v1.comment) == ("revision", "Logo diperbesar")
     assert v2.decision == "approved" and all(v2.checklist.values()) and v2.decided_at
 
+    # The price: production is refused until the owner accepts the quotation and half is paid (the
+    # pouch is paid to the partner cooperative, 50 % down payment); the treasurer takes it at the counter.
+    as_staff("post", url("action", booking, action="start_production"))
+    booking.refresh_from_db()
+    assert booking.status == Status.APPROVED
+    as_owner("post", reverse("payments:quotation_accept", kwargs={"code": booking.code}))
+    client.force_login(UserFactory(role="treasurer"))
+    receipt = client.post(reverse("payments:pay", kwargs={"code": booking.code}), {"method": "cash", "amount": "375000"})
+    assert receipt.status_code == 302 and "/bayar/kuitansi/" in receipt.url
     as_staff("post", url("action", booking, action="start_production"))
     as_staff("post", url("finish_production", booking), {"quantity_produced": "310"})
     booking.refresh_from_db()

@@ -115,6 +115,8 @@ def test_staff_journey(page, tmp_path):
     shot(page, "08-staff-board")
     page.check(f"input[value='{booking.code}']")
     page.click("text=Verifikasi yang dipilih")
+    # htmx swaps the board and the messages in place (no reload): the confirmation names the request.
+    assert booking.code in page.locator("#messages .alert-success").inner_text()
     booking.refresh_from_db()
     assert booking.status == "dalam_antrean" and booking.queue_position == 1
 

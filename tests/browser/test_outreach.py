@@ -70,7 +70,7 @@ def poll(page, expression, timeout=20.0):
     while time.monotonic() < end:
         if page.evaluate(expression):
             return
-        time.sleep(0.1)
+        page.wait_for_timeout(100)
     raise AssertionError(f"still false after {timeout} s: {expression}")
 
 
@@ -78,12 +78,13 @@ def queue_count(page) -> int:
     return int(page.inner_text("#queue-count"))
 
 
-def wait_until(predicate, timeout=20.0):
+def wait_until(page, predicate, timeout=20.0):
+    """Wait for a condition on the server side, letting Playwright handle its events (routes) meanwhile."""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         if predicate():
             return True
-        time.sleep(0.2)
+        page.wait_for_timeout(200)
     return predicate()
 
 
@@ -107,26 +108,66 @@ def test_outreach_trip_offline_and_sync(phone_page, trip, photo_file):
         page.click("#save-record")
         poll(page, f"document.querySelectorAll('#queue-list li').length >= {OWNERS.index((owner_name, phone, business, product)) + 1}")
     assert queue_count(page) == 3
+    # A fourth record the server will refuse (a number that is not a mobile number).
+    fill_intake(page, "Ibu Salah", "0812 12", "Usaha Salah", "Produk", photo_file)
+    page.click("#save-record")
+    poll(page, "document.querySelectorAll('#queue-list li').length === 4")
     page.fill("#id_owner_name", "Draf setengah")
-    time.sleep(0.5)
+    page.wait_for_timeout(500)
     shot(page, "outreach-02-offline-queue")
 
     # Reload while offline: the page comes from the service worker, the drafts from IndexedDB.
     started = time.monotonic()
     page.reload()
     page.wait_for_selector("#queue-count")
-    poll(page, "document.querySelectorAll('#queue-list li').length === 3")
+    poll(page, "document.querySelectorAll('#queue-list li').length === 4")
     reload_seconds = time.monotonic() - started
-    assert queue_count(page) == 3
+    assert queue_count(page) == 4
     assert page.input_value("#id_owner_name") == "Draf setengah"
     assert Booking.objects.count() == 0
     print(f"offline reload: {reload_seconds:.2f} s")
 
-    # Online: sync → three bookings, the device store empty.
+    assert reload_seconds < 1.0
+
+    # Online, but the first answer is lost: the server stores the record, the device never hears back.
+    lost = []
+
+    def lose_first_answer(route):
+        if lost:
+            return route.continue_()
+        response = route.fetch()
+        lost.append(response.status)
+        route.abort("connectionreset")
+
+    page.route("**/kirim/", lose_first_answer)
     page.context.set_offline(False)
     page.click("#send-now")
-    assert wait_until(lambda: Booking.objects.count() == 3)
-    poll(page, "document.getElementById('queue-count').textContent === '0'")
+    assert wait_until(page, lambda: lost == [200])
+    assert wait_until(page, lambda: OutreachRecord.objects.filter(status="synced").count() >= 1)
+
+    # Sync again: the lost one is sent again, identical, and answered as done: three bookings, not four.
+    page.unroute("**/kirim/")
+    page.click("#send-now")
+    poll(page, "document.getElementById('queue-count').textContent === '1'")
+    assert wait_until(page, lambda: Booking.objects.count() == 3)
     assert set(Booking.objects.values_list("channel", flat=True)) == {"outreach"}
     assert OutreachRecord.objects.filter(trip=trip, status="synced").count() == 3
-    shot(page, "outreach-03-synced")
+    assert OutreachRecord.objects.filter(status="synced", attempts=2).count() == 1  # the lost answer's record
+
+    # The bad record stayed on the phone with the server's message next to the field.
+    poll(page, "document.querySelector('#queue-list li[data-state=error]') !== null")
+    assert "Masukkan nomor ponsel Indonesia" in page.inner_text("#queue-list")
+    shot(page, "outreach-03-needs-correction")
+    page.click("#queue-list li[data-state=error] button")
+    assert "is-invalid" in page.get_attribute("#id_phone", "class")
+    page.fill("#id_phone", "0812 7000 0004")
+    page.click("#save-record")
+    poll(page, "document.getElementById('queue-count').textContent === '0'")
+    assert wait_until(page, lambda: Booking.objects.count() == 4)
+    assert OutreachRecord.objects.filter(trip=trip, status="synced").count() == 4
+    shot(page, "outreach-04-synced")
+
+    # The trip page counts what came in.
+    page.goto(page.base + trip.get_absolute_url())
+    assert "4" in page.inner_text("#collected")
+    shot(page, "outreach-05-trip-after")

@@ -4,7 +4,6 @@ import time
 from contextlib import contextmanager
 
 import pytest
-from django.db import transaction
 from django.utils import timezone
 from kombu import pools as kombu_pools
 
@@ -65,16 +64,16 @@ def test_a_hung_broker_costs_one_deadline_then_nothing(hung_broker, settings):
     with publishing_to(hung_broker):
         first, first_wait = timed(lambda: broker.publish(deliver_notification, 1, 0, queue="notify.email"))
         later = [timed(lambda: broker.publish(deliver_notification, 2, 0, queue="notify.email")) for _ in range(20)]
-    assert first is False and first_wait < 0.3
+    assert first is False and first_wait < 1.0  # ~0.1 s; a socket timeout would be 3 s (shared, loaded CI machine)
     assert all(ok is False for ok, _ in later)
-    assert max(wait for _, wait in later) < 0.01  # the open breaker answers without the network
+    assert max(wait for _, wait in later) < 0.05  # the open breaker answers without the network
 
 
 def test_a_down_broker_fails_fast_and_the_breaker_opens(down_broker):
     with publishing_to(down_broker):
         ok, wait = timed(lambda: broker.publish(deliver_notification, 1, 0, queue="notify.email"))
         assert broker.breaker.is_open
-    assert ok is False and wait < 0.3
+    assert ok is False and wait < 1.0
 
 
 def test_the_breaker_lets_one_trial_through_after_its_period(settings):
@@ -88,17 +87,16 @@ def test_the_breaker_lets_one_trial_through_after_its_period(settings):
     assert breaker.allow()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_notifications_not_published_are_due_for_the_relay_at_once(owner, hung_broker, settings):
+def test_notifications_not_published_are_due_for_the_relay_at_once(owner, hung_broker, django_capture_on_commit_callbacks):
     owner.email = "ina@example.org"
     owner.save()
     with publishing_to(hung_broker):
         started = time.monotonic()
-        with transaction.atomic():
+        with django_capture_on_commit_callbacks(execute=True):
             notes = services.notify(recipient=owner, kind="proof_reminder", context={"link": "x"},
                                     channels_=[Channel.EMAIL, Channel.EMAIL, Channel.EMAIL])
         elapsed = time.monotonic() - started
-    assert elapsed < 0.5, f"the action waited {elapsed:.2f}s on a hung broker"
+    assert elapsed < 1.0, f"the action waited {elapsed:.2f}s on a hung broker"
     due = Notification.objects.filter(pk__in=[n.pk for n in notes], next_attempt_at__lte=timezone.now())
     assert due.count() == 3  # the relay publishes them as soon as the broker answers again
 

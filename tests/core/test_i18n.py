@@ -51,3 +51,18 @@ def test_language_choice_is_saved_on_the_account_and_follows_the_user(client, ow
     client.cookies.clear()  # another phone: no cookie yet
     client.force_login(owner)
     assert '<html lang="en">' in client.get(reverse("pages:landing")).content.decode()
+
+
+def test_every_catalogue_is_complete_without_duplicates():
+    """Each Indonesian catalogue (the project's and every app's own) is fully translated, with no
+    msgid defined twice (a merge can leave one; msgfmt then refuses the whole file)."""
+    root = Path(settings.BASE_DIR)
+    catalogues = sorted(root.glob("locale/id/LC_MESSAGES/*.po")) + sorted(root.glob("*/locale/id/LC_MESSAGES/*.po"))
+    assert len(catalogues) >= 1
+    for path in catalogues:
+        po = polib.pofile(str(path))
+        keys = [(entry.msgctxt, entry.msgid) for entry in po if not entry.obsolete]
+        duplicates = {key for key in keys if keys.count(key) > 1}
+        assert not duplicates, f"{path}: {sorted(duplicates)[:5]}"
+        assert not po.fuzzy_entries(), f"{path}: fuzzy entries"
+        assert po.percent_translated() == 100, f"{path}: untranslated entries"

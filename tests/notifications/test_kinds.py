@@ -2,6 +2,7 @@
 their choices: a misspelling fails here, during development, never inside a person's transaction."""
 import ast
 import datetime
+from types import SimpleNamespace
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,12 @@ def test_every_kind_renders_in_both_languages(kind, strict_templates, owner, pro
         "waiting": 4, "person": owner, "reason": "Tidak dipakai lagi",
         "tracking_url": "https://rumahkemasan.example/lacak/abc", "claim_url": "https://rumahkemasan.example/klaim/xyz",
         "channel": "counter", "code": "123456", "minutes": 10,
+        "uid": "MQ", "token": "cz4k-0123456789abcdef", "protocol": "https", "domain": "rumahkemasan.example",
+        "quotation": SimpleNamespace(version=2, total=1_250_000),
+        "entry": SimpleNamespace(amount=500_000, receipt_code="KW-2026-00007"),
+        "claim": SimpleNamespace(amount=500_000, reason="Nominal tidak cocok", payer_name="Ina"), "amount": 250_000,
+        "material": SimpleNamespace(name="Pouch 12×20", minimum_stock=200, get_unit_display=lambda: "lembar"),
+        "available": 150,
     }
     texts = {language: render(kind, context, language) for language in ("id", "en")}
     for language, (subject, body) in texts.items():
