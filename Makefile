@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 RUN_STAMP := $(VENV)/.run-$(shell cat requirements.txt | sha256sum | cut -c1-12)
 DEV_STAMP := $(VENV)/.dev-$(shell cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-12)
 
-.PHONY: run test install install-dev bench screenshots worker beat messages clean
+.PHONY: run test install install-dev bench mutate screenshots worker beat messages clean
 
 # `make run` needs only the app's requirements; tests and benchmarks add the pinned dev tools.
 $(RUN_STAMP): requirements.txt
@@ -52,3 +52,8 @@ screenshots: install-dev
 # Page timings at 1,000 and 100,000 bookings on SQLite and PostgreSQL; writes docs/benchmarks.md.
 bench: install-dev
 	$(PY) benchmarks/run.py
+
+# Mutation testing of the domain modules on SQLite (scripts/mutate.py; slow: about an hour on 2 cores).
+# Writes the `mutation` section of docs/benchmarks.md. One module: make mutate MODULES=bookings/queue.py
+mutate: install-dev
+	$(PY) scripts/mutate.py $(MODULES)

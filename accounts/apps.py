@@ -14,11 +14,15 @@ class AccountsConfig(AppConfig):
 
 
 def sync_role_permissions(sender, **kwargs):
-    """Admins manage everything of the project's apps in the Django admin; heads of office may view it."""
+    """Admins manage everything of the project's apps in the Django admin; heads of office may view it.
+
+    The notification outbox (``notifications``) is part of it: admins look there for failed messages
+    (read-only in its admin), heads of office may look too.
+    """
     # Imported here, not at the top: auth's models may be imported only once the app registry is ready.
     from django.contrib.auth.models import Group, Permission
 
-    app_labels = ["accounts", "products", "bookings", "payments", "materials"]
+    app_labels = ["accounts", "products", "bookings", "payments", "materials", "notifications", "intake"]
     perms = Permission.objects.filter(content_type__app_label__in=app_labels)
     admin = Group.objects.filter(name=Role.ADMIN).first()
     manager = Group.objects.filter(name=Role.MANAGER).first()

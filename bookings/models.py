@@ -73,6 +73,19 @@ class Service(models.Model):
     def is_free(self) -> bool:
         return self.fee_mode == self.FeeMode.FREE
 
+    @property
+    def has_full_workflow(self) -> bool:
+        """Design, proof approval and production in one request."""
+        return self.workflow == WorkflowKind.FULL
+
+    @property
+    def is_design_only(self) -> bool:
+        return self.workflow == WorkflowKind.DESIGN_ONLY
+
+    @property
+    def is_print_only(self) -> bool:
+        return self.workflow == WorkflowKind.PRINT_ONLY
+
     def cost_for(self, quantity: int) -> int:
         return 0 if self.is_free else self.tariff * quantity
 

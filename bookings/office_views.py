@@ -1,7 +1,6 @@
 """Pages and actions of the office (PLUT staff and admins; the head of office reads)."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -10,10 +9,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import acting_office_required as office_actor
 from accounts.permissions import office_required as office_reader
-from bookings import selectors, services
+from bookings import feedback, selectors, services
 from bookings.filters import BookingFilter
 from bookings.forms import AssignForm, HandoverForm, PriorityForm, ProductionForm, ProofForm, VerifyForm
 from bookings.workflow import TransitionError
+from core.paging import BoundedPaginator
 
 
 @office_reader
@@ -30,7 +30,8 @@ def board(request):
 @office_reader
 def booking_table(request):
     filters = BookingFilter(request.GET or None, queryset=selectors.office_bookings().order_by("-submitted_at", "-id"))
-    page = Paginator(filters.qs, 25).get_page(request.GET.get("page"))
+    number = request.GET.get("page")
+    page = BoundedPaginator(filters.qs, 25, page=number).get_page(number)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "bookings/office/table.html", {"filters": filters, "page": page, "query": query.urlencode()})
@@ -48,8 +49,8 @@ def today(request):
 def bulk_verify(request):
     codes = request.POST.getlist("codes")[:200]
     done, refused = services.bookings_bulk_verify(codes=codes, actor=request.user)
-    if done:
-        messages.success(request, _("Verified and queued: %(codes)s.") % {"codes": ", ".join(done)})
+    for booking in selectors.office_bookings().filter(code__in=done).order_by("submitted_at"):
+        messages.success(request, feedback.verified(booking))
     for code, reason in refused.items():
         messages.error(request, f"{code}: {reason}")
     if not done and not refused:
@@ -60,8 +61,9 @@ def bulk_verify(request):
     return redirect(target)
 
 
-def _act(request, code, action):
-    """Load the booking (404 if not visible), run ``action(booking)``, report the outcome."""
+def _act(request, code, action, message):
+    """Load the booking (404 if not visible), run ``action(booking)``, then say what happened
+    (``message(booking)``, see bookings.feedback)."""
     booking = selectors.booking_for_detail(request.user, code)
     try:
         action(booking)
@@ -70,7 +72,7 @@ def _act(request, code, action):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Saved."))
+        messages.success(request, message(booking))
     return redirect(booking)
 
 
@@ -80,7 +82,7 @@ def verify(request, code):
     form = VerifyForm(request.POST)
     form.is_valid()
     reason = form.cleaned_data.get("override_reason", "")
-    return _act(request, code, lambda b: services.booking_verify(booking=b, actor=request.user, override_reason=reason))
+    return _act(request, code, lambda b: services.booking_verify(booking=b, actor=request.user, override_reason=reason), feedback.verified)
 
 
 @office_actor
@@ -91,7 +93,12 @@ def priority(request, code):
         messages.error(request, _("Choose a priority and give a reason."))
         return redirect("bookings:detail", code=code)
     data = form.cleaned_data
-    return _act(request, code, lambda b: services.booking_set_priority(booking=b, actor=request.user, priority=data["priority"], reason=data["reason"]))
+    label = dict(PriorityForm.CHOICES)[data["priority"]]
+    return _act(
+        request, code,
+        lambda b: services.booking_set_priority(booking=b, actor=request.user, priority=data["priority"], reason=data["reason"]),
+        lambda b: feedback.priority(b, label),
+    )
 
 
 @office_actor
@@ -102,7 +109,10 @@ def assign(request, code):
         messages.error(request, _("Choose a staff member."))
         return redirect("bookings:detail", code=code)
     assignee = request.user if "claim" in request.POST else form.cleaned_data["assignee"]
-    return _act(request, code, lambda b: services.booking_assign(booking=b, actor=request.user, assignee=assignee))
+    return _act(
+        request, code, lambda b: services.booking_assign(booking=b, actor=request.user, assignee=assignee),
+        lambda b: feedback.assigned(b, assignee),
+    )
 
 
 @office_actor
@@ -111,11 +121,11 @@ def send_proof(request, code):
     form = ProofForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.proof_send(booking=booking, actor=request.user, file=form.cleaned_data["file"], note=form.cleaned_data["note"])
+            proof = services.proof_send(booking=booking, actor=request.user, file=form.cleaned_data["file"], note=form.cleaned_data["note"])
         except TransitionError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("The proof was sent to the owner."))
+            messages.success(request, feedback.proof_sent(booking, proof.version))
             return redirect(booking)
     return render(request, "bookings/office/proof_form.html", {"form": form, "booking": booking})
 
@@ -128,7 +138,10 @@ def finish_production(request, code):
         messages.error(request, _("Fill in the quantity produced."))
         return redirect("bookings:detail", code=code)
     quantity = form.cleaned_data["quantity_produced"]
-    return _act(request, code, lambda b: services.booking_finish_production(booking=b, actor=request.user, quantity_produced=quantity))
+    return _act(
+        request, code, lambda b: services.booking_finish_production(booking=b, actor=request.user, quantity_produced=quantity),
+        lambda b: feedback.production_finished(b, quantity),
+    )
 
 
 @office_actor
@@ -144,6 +157,6 @@ def hand_over(request, code):
         except TransitionError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("Hand-over recorded. The request is complete."))
+            messages.success(request, feedback.handed_over(booking))
             return redirect(booking)
     return render(request, "bookings/office/handover_form.html", {"form": form, "booking": booking})

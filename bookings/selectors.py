@@ -1,4 +1,6 @@
 """Reads that feed booking pages: querysets with what their templates need already joined."""
+import uuid
+
 from django.db.models import Count, F, FilteredRelation, OuterRef, Prefetch, Q, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
@@ -7,7 +9,9 @@ from django.utils import timezone
 from accounts.selectors import office_users
 from accounts.services import export_row
 from bookings.models import Booking, BookingEvent, Proof, ReferenceFile, Service
-from bookings.workflow import ACTIVE, BOARD_GROUPS, TERMINAL, WAITING_FOR_OWNER, WITH_OFFICE, Status
+from bookings.workflow import (
+    ACTIVE, BOARD_GROUPS, PRINTABLE_DESIGN, TERMINAL, WAITING_FOR_OWNER, WITH_OFFICE, Status, WorkflowKind,
+)
 
 
 def visible_bookings(user):
@@ -166,6 +170,29 @@ def ready_since(booking: Booking):
     if cached is not None:
         return max((e.created_at for e in cached if e.to_status == Status.READY), default=None)
     return booking.events.filter(to_status=Status.READY).order_by("-created_at").values_list("created_at", flat=True).first()
+
+
+def product_choice(products, public_id):
+    """One of the owner's products (the choice list's queryset) by its public id, or None."""
+    try:
+        return products.filter(public_id=uuid.UUID(str(public_id))).first()
+    except ValueError:
+        return None
+
+
+def design_to_print(user, code):
+    """The owner's design-only request ``code`` once its design is approved (to print it), or None."""
+    if not code:
+        return None
+    return (
+        bookings_for_list(user)
+        .filter(code=code, business__owner=user, service__workflow=WorkflowKind.DESIGN_ONLY, status__in=PRINTABLE_DESIGN)
+        .first()
+    )
+
+
+def print_services(services):
+    return services.filter(workflow=WorkflowKind.PRINT_ONLY)
 
 
 def requests_for_export(user) -> list[dict]:

@@ -55,6 +55,7 @@ class Action(models.TextChoices):
     COMPLETE_CONSULTATION = "complete_consultation", _("Consultation held")
     CANCEL = "cancel", _("Cancel the request")
     CANCEL_BY_OFFICE = "cancel_by_office", _("Cancel the request")
+    PRINT_REQUESTED = "print_requested", _("Print requested")
     PRIORITY = "priority", _("Priority changed")
     ASSIGN = "assign", _("Assigned")
 
@@ -85,6 +86,8 @@ OWNER_CANCELLABLE = frozenset(
     }
 )
 ACTIVE = frozenset(Status.values) - TERMINAL
+# A design can be printed once it is approved (the print-ready file exists from then on).
+PRINTABLE_DESIGN = frozenset({Status.APPROVED, Status.READY, Status.DONE})
 
 # The staff board's five stages of the work, each a column of one or more states (the board fits a
 # 1280 px screen without scrolling sideways; a stage with no requests takes one line).

@@ -12,6 +12,7 @@ Every figure is an aggregate computed by the database (a handful of grouped quer
 from __future__ import annotations
 
 import csv
+import re
 import datetime
 import io
 
@@ -179,7 +180,7 @@ def to_xlsx(report: dict) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
     for title, columns, rows in tables(report):
-        sheet = workbook.create_sheet(str(title)[:31])
+        sheet = workbook.create_sheet(re.sub(r"[\[\]:*?/\\]", "-", str(title))[:31])
         sheet.append([str(c) for c in columns])
         for cell in sheet[1]:
             cell.font = Font(bold=True)

@@ -50,10 +50,9 @@ def grade(ikm: float | None):
     if ikm is None:
         return None
     value = _two_decimals(ikm)
-    for floor, letter, label in GRADES:
+    for floor, letter, label in GRADES:  # D starts at 25, the lowest index nine scores of 1 can give
         if value >= floor:
             return letter, label
-    return GRADES[-1][1], GRADES[-1][2]
 
 
 def ikm(responses) -> dict:

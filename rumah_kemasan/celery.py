@@ -4,17 +4,28 @@ With ``CELERY_BROKER_URL`` unset, settings make tasks run in-process (eager), so
 app needs nothing but Python. With a broker (Redis), start a worker with
 ``celery -A rumah_kemasan worker`` (all queues), or one worker per queue as in the Procfile.
 """
+import logging.config
 import os
 
 from celery import Celery
-from celery.signals import task_prerun
+from celery.signals import setup_logging, task_prerun
+from django.conf import settings
 from django.db import close_old_connections
+
+from core.heartbeats import WorkerHeartbeat
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rumah_kemasan.settings")
 
 app = Celery("rumah_kemasan")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.steps["worker"].add(WorkerHeartbeat)  # /healthz sees each worker's age (core/heartbeats.py)
+
+
+@setup_logging.connect
+def use_django_logging(**kwargs):
+    """Worker and beat log through settings.LOGGING, like the web (JSON lines with DJANGO_LOG_FORMAT=json)."""
+    logging.config.dictConfig(settings.LOGGING)
 
 
 @task_prerun.connect

@@ -152,16 +152,20 @@ TIME_ZONE = "Asia/Jayapura"
 USE_I18N = True
 USE_TZ = True
 
-# Static files are served by whitenoise; nothing is loaded from another host.
+# Static files: in production nginx serves STATIC_ROOT directly (deploy/README.md), whitenoise
+# serves them everywhere else; nothing is loaded from another host. They are public, so they are
+# written world-readable (0644 in 0755 folders) whatever FILE_UPLOAD_PERMISSIONS says about uploads:
+# nginx reads them as www-data.
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        else "django.contrib.staticfiles.storage.StaticFilesStorage",
+        "OPTIONS": {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755},
     },
 }
 
@@ -232,7 +236,11 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
-    SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
+    # Preload is a promise to browsers that outlives this server: opt in once HTTPS has run well
+    # for a while (deploy/README.md, "HSTS preload"); until then check --deploy need not nag.
+    SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SESSION_COOKIE_SECURE = env.bool("DJANGO_SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("DJANGO_CSRF_COOKIE_SECURE", default=True)
     LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -251,6 +259,8 @@ RK_TRACKING_LINK_RATE = env.str("RK_TRACKING_LINK_RATE", default="60/m")  # sign
 # Email: console unless configured (EMAIL_URL=smtp+tls://user:pass@host:587).
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+if EMAIL_CONFIG["EMAIL_BACKEND"].endswith("console.EmailBackend") and env.str("DJANGO_LOG_FORMAT", default="plain") == "json":
+    EMAIL_BACKEND = "core.mail.LogEmailBackend"  # no raw MIME text between the JSON log lines
 EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=10)  # a hung SMTP server must not hold a worker
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="Rumah Kemasan <noreply@localhost>")
 
@@ -277,6 +287,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 3,
     "socket_connect_timeout": 3,
     "max_retries": 1,
+    # A consumer whose BRPOP got no reply (Redis hung, then resumed) drops the connection and
+    # reconnects after brpop_timeout + this many seconds, instead of kombu's default 25 (issue 11:
+    # everything delivered within 15 s of the broker's recovery).
+    "health_check_interval": env.int("RK_BROKER_HEALTH_CHECK_SECONDS", default=3),
     # Longer than any countdown or ETA we use (retries are capped at RK_NOTIFY_RETRY_MAX; reminders
     # come from beat), or a delayed task would be delivered twice.
     "visibility_timeout": env.int("RK_BROKER_VISIBILITY_TIMEOUT", default=3600),
@@ -366,3 +380,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Liveness of the worker and beat: each writes a heartbeat row this often; /healthz is red when
+# the newest one of a kind is older than the stale limit, or when outbox rows have waited longer
+# than RK_HEALTH_PENDING_MINUTES (deploy/README.md, "Health").
+RK_HEARTBEAT_SECONDS = env.int("RK_HEARTBEAT_SECONDS", default=15)
+RK_HEARTBEAT_STALE_SECONDS = env.int("RK_HEARTBEAT_STALE_SECONDS", default=60)
+RK_HEALTH_PENDING_MINUTES = env.int("RK_HEALTH_PENDING_MINUTES", default=15)
+CELERY_BEAT_SCHEDULER = "core.heartbeats:HeartbeatScheduler"
+if env.str("DJANGO_LOG_FORMAT", default="plain") == "json":
+    import logging as _logging
+
+    _logging.captureWarnings(True)  # Python warnings become log lines (JSON ones too), not raw stderr

@@ -5,7 +5,6 @@ the owner's businesses, requests and documents; ``healthz`` the database and the
 """
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -15,7 +14,7 @@ from accounts.selectors import businesses_for_list, documents_needing_attention
 from accounts.services import user_set_language
 from bookings.selectors import active_services, bookings_for_list, owner_to_do
 from reports.views import public_summary
-from rumah_kemasan.celery import app as celery_app
+from rumah_kemasan.health import health_report
 
 
 def landing(request):
@@ -47,24 +46,9 @@ def privacy(request):
 
 @never_cache
 def healthz(request):
-    """200 when the database answers; reports the broker's state too."""
-    state = {"database": "ok", "broker": "eager" if settings.CELERY_TASK_ALWAYS_EAGER else "unknown"}
-    status = 200
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception as error:  # noqa: BLE001 - any failure means unhealthy
-        state["database"] = f"error: {error.__class__.__name__}"
-        status = 503
-    if not settings.CELERY_TASK_ALWAYS_EAGER:
-        try:
-            with celery_app.connection_for_write() as conn:
-                conn.ensure_connection(max_retries=1, timeout=2)
-            state["broker"] = "ok"
-        except Exception as error:  # noqa: BLE001
-            state["broker"] = f"error: {error.__class__.__name__}"
-            status = 503
-    return JsonResponse(state, status=status)
+    """200 when everything answers and lives (rumah_kemasan/health.py), 503 otherwise; JSON either way."""
+    report, ok = health_report()
+    return JsonResponse(report, status=200 if ok else 503)
 
 
 def set_language(request):

@@ -21,7 +21,8 @@ def test_seed_demo_is_idempotent_and_makes_one_account_per_role(db, settings, dj
         call_command("seed_demo")
     assert (User.objects.count(), Business.objects.count(), Booking.objects.count(), Proof.objects.count()) == counts
     roles = {u.username: sorted(u.roles) for u in User.objects.all()}
-    assert roles == {"pemilik": ["owner"], "petugas": ["staff"], "admin": ["admin"], "kepala": ["manager"]}
+    assert roles == {"pemilik": ["owner"], "petugas": ["staff"], "admin": ["admin"], "kepala": ["manager"],
+                     "bendahara": ["treasurer"]}
     assert User.objects.get(username="pemilik").check_password("rumahkemasan")
     assert Booking.objects.filter(status="menunggu_persetujuan").exists()
 

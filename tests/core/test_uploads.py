@@ -337,3 +337,50 @@ def test_random_names_do_not_repeat():
 
     names = {random_name("png") for _ in range(50)}
     assert len(names) == 50 and all(len(n) == 36 and n.endswith(".png") for n in names)
+
+
+def test_a_stream_already_read_is_read_from_the_start():
+    stream = upload(image_bytes("JPEG"))
+    stream.read()
+    assert clean_image(stream).extension == "jpg"
+
+
+def test_the_pixel_ceiling_is_named_in_megapixels(settings):
+    from django.utils import translation
+
+    settings.RK_MAX_IMAGE_PIXELS = 3_000_000
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as error:
+            clean_image(upload(image_bytes("PNG", size=(2000, 1600)), name="a.png"))
+    assert error.value.messages == ["The image is too large: at most 3 megapixels are accepted."]
+
+
+def test_jpeg_is_written_progressive_optimised_at_quality_85():
+    from core.uploads import encode_image
+
+    image = Image.new("RGB", (64, 64))
+    image.putdata([((x * 4) % 256, (y * 4) % 256, (x * y) % 256) for y in range(64) for x in range(64)])
+    expected = io.BytesIO()
+    image.save(expected, format="JPEG", quality=85, optimize=True, progressive=True)
+    clean = encode_image(image)
+    assert clean.content.read() == expected.getvalue()
+    assert Image.open(io.BytesIO(expected.getvalue())).info.get("progressive") == 1
+
+
+def test_png_is_written_optimised():
+    from core.uploads import encode_image
+
+    image = Image.new("RGBA", (64, 64))
+    image.putdata([((x * 4) % 256, 0, 0, (y * 4) % 256) for y in range(64) for x in range(64)])
+    expected = io.BytesIO()
+    image.save(expected, format="PNG", optimize=True)
+    assert encode_image(image).content.read() == expected.getvalue()
+
+
+def test_png_thumbnails_too():
+    from core.uploads import make_thumbnail
+
+    thumb = make_thumbnail(image_bytes("PNG", size=(300, 300)), 60)
+    assert Image.open(io.BytesIO(thumb.read())).size == (60, 60)
+    with pytest.raises(Exception):
+        make_thumbnail(image_bytes("WEBP"), 60)  # thumbnails are made of stored files: JPEG or PNG only

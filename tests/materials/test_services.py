@@ -16,6 +16,15 @@ from tests.money_fixtures import verified_booking
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """Services build their messages when they raise: read them in English here."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def free_sablon(sablon):
     """Sablon without payment rules in the way, using 1 shirt blank and 0.5 ml ink per piece."""

@@ -20,6 +20,15 @@ from tests.money_fixtures import verified_booking
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """Services build their messages when they raise: read them in English here."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def accept(booking):
     quotation = services.current_quotation(booking)
     return services.quotation_accept(quotation=quotation, actor=booking.business.owner, via=Quotation.AcceptedVia.APP)

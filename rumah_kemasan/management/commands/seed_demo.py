@@ -15,6 +15,8 @@ from bookings import services as booking_services
 from bookings.demo import generate_bookings
 from bookings.models import Booking, Service
 from core.uploads import encode_image
+from materials.demo import seed_store
+from payments.demo import seed_payments
 from products import services as product_services
 from products.models import Product
 
@@ -24,6 +26,7 @@ ACCOUNTS = [
     ("petugas", "Yohanes Pattiasina", Role.STAFF),
     ("admin", "Admin Rumah Kemasan", Role.ADMIN),
     ("kepala", "Kepala UPTD PLUT", Role.MANAGER),
+    ("bendahara", "Maria Tuhumury", Role.TREASURER),
 ]
 
 
@@ -49,7 +52,9 @@ class Command(BaseCommand):
             raise CommandError("seed_demo creates accounts with a known password; it runs only with DJANGO_DEBUG=true.")
         with transaction.atomic():
             users = {username: self.account(username, name, role) for username, name, role in ACCOUNTS}
-            self.demo_business(users["pemilik"], users["petugas"])
+            first_time = self.demo_business(users["pemilik"], users["petugas"])
+            if first_time:
+                self.demo_money_and_store(users["pemilik"], users["petugas"], users["bendahara"])
         if options["bookings"]:
             existing = Booking.objects.filter(business__owner__username__startswith="demo-owner-").count()
             missing = max(0, options["bookings"] - existing)
@@ -58,7 +63,7 @@ class Command(BaseCommand):
                 generate_bookings(missing, seed=existing + 1, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo accounts (password: %s):" % PASSWORD))
         for username, _name, role in ACCOUNTS:
-            self.stdout.write(f"  {username:<8} {Role(role).label}")
+            self.stdout.write(f"  {username:<9} {Role(role).label}")
 
     def account(self, username, name, role):
         user = User.objects.filter(username=username).first()
@@ -75,9 +80,19 @@ class Command(BaseCommand):
         account_services.user_set_role(user=user, role=role)
         return user
 
+    def demo_money_and_store(self, owner, staff, treasurer):
+        """The store's materials with their stock, and a sablon print job paid half in cash."""
+        seed_store(actor=staff)
+        product = Product.objects.filter(business__owner=owner).order_by("pk").last()
+        sablon = Service.objects.get(slug="sablon")
+        job = booking_services.booking_submit(actor=owner, product=product, service=sablon, quantity=150,
+                                              notes="Sablon logo di tas kain.")
+        booking_services.booking_verify(booking=job, actor=staff)
+        seed_payments(booking=job, treasurer=treasurer)
+
     def demo_business(self, owner, staff):
         if Business.objects.filter(owner=owner).exists():
-            return
+            return None
         ambon = District.objects.get(name="Kota Ambon")
         business = account_services.business_save(
             business=Business(

@@ -1,0 +1,163 @@
+"""Section `scale` of `make bench` (issue #13): what stays flat as the data grows, on PostgreSQL.
+
+One PostgreSQL database (``BENCH_SCALE_DATABASE_URL``, default ``…/rk_bench_scale``), grown with
+`seed_demo --bookings N` through the sizes of ``BENCH_SCALE_SIZES`` (default 1,000 and 100,000; add
+1,000,000 to reach a national network of houses: ``BENCH_SCALE_SIZES=1000,100000,1000000 make bench`` or
+``python benchmarks/run.py --only scale``). At each size:
+- the staff list (`/petugas/daftar/`) under every combination of its six filters (64 pages);
+- the pages and the year's report of benchmarks/pages.py, next to a bare view and a bare count(*);
+- the per-request fixed cost of the middleware against plain Django's (benchmarks/middleware.py).
+Everything is a ratio inside one run: the machine is shared, absolute times vary from run to run.
+"""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/rk_bench_scale"
+
+# The figures before issue #13, from docs/benchmarks.md and the issue (PostgreSQL, same generator).
+PREVIOUS = {
+    "staff list, filtered by service": "21.7 → 79.9 ms (3.7×) from 1,000 to 100,000",
+    "staff list, unfiltered": "flat",
+    "report": "1329 ms = 35× a bare count(*) at 100,004 bookings / 644,591 events",
+    "load mix": "17 % of the bare view's requests per second",
+    "middleware": "about 0.45 ms per request, 2× plain Django",
+}
+
+
+def _run(args, env, capture=False):
+    result = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, check=True, text=True, capture_output=capture)
+    return result.stdout if capture else None
+
+
+def _last_json(out):
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def measure_all(base_env):
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.run import fresh_postgres
+
+    url = os.environ.get("BENCH_SCALE_DATABASE_URL", DEFAULT_URL)
+    sizes = [int(n) for n in os.environ.get("BENCH_SCALE_SIZES", "1000,100000").split(",")]
+    if not fresh_postgres(url):
+        return None
+    env = {**base_env, "DATABASE_URL": url, "DJANGO_DEBUG": "true"}
+    measure_env = {
+        **env, "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "bench-" + "x" * 50, "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DJANGO_ROOT_URLCONF": "benchmarks.urls", "DJANGO_LOG_LEVEL": "ERROR", "RK_TRACKING_LINK_RATE": "1000000/m",
+    }
+    _run(["manage.py", "migrate", "--noinput", "-v0"], env)
+    _run(["manage.py", "collectstatic", "--noinput", "-v0"], measure_env)
+    results = {}
+    for size in sizes:
+        print(f"scale: seeding {size:,} bookings…", flush=True)
+        _run(["manage.py", "seed_demo", "--bookings", str(size)], env, capture=True)
+        _run(["manage.py", "shell", "-c", "from django.db import connection; connection.cursor().execute('ANALYZE')"], env)
+        results[size] = {
+            "list": _last_json(_run(["benchmarks/staff_list_pages.py"], measure_env, capture=True)),
+            "pages": _last_json(_run(["benchmarks/pages.py"], {**measure_env, "BENCH_ROUNDS": "15"}, capture=True)),
+        }
+        print(f"  {size:,}: list (none) {results[size]['list']['(none)']['p50']:.1f} ms", flush=True)
+    results["middleware"] = _last_json(_run(["benchmarks/middleware.py"], measure_env, capture=True))
+    return results
+
+
+def markdown(results) -> str:
+    sizes = sorted(k for k in results if isinstance(k, int))
+    small, large = sizes[0], sizes[-1]
+    lines = [
+        "## Growth from 1,000 to 100,000 bookings and beyond (issue #13)",
+        "",
+        "PostgreSQL, one database grown with `seed_demo` through "
+        + ", ".join(f"{results[s]['list']['bookings']:,}" for s in sizes)
+        + " bookings; in-process timings (Django's test client, 15 requests after a warm-up). The machine "
+        "has 2 cores shared with 7 other sessions doing the same kind of work while this ran: absolute "
+        "times are inflated and noisy, the ratios within this one run are what count.",
+        "",
+        "### Staff list under every filter combination",
+        "",
+        "Six filters (service, kabupaten/kota, assignee, status `selesai`, submitted in the last 90 days, search "
+        "\"Usaha\"), each chosen to match many rows, in all 64 combinations. The list's rows come from the "
+        "`booking_recent` index read backwards (`submitted_at DESC, id DESC`) with the filters applied on the way, "
+        "so 25 rows cost the same at any size while the share of matching rows stays the same; the count under "
+        "the filters is bounded (`core.paging.BoundedPaginator`: at most 1,000 rows, or one page past the page "
+        "asked for; past that the page says \"more than 1,000\"). Before: Django's count of every matching row, "
+        f"{PREVIOUS['staff list, filtered by service']} when filtered by service.",
+        "",
+    ]
+    combos = [k for k in results[large]["list"] if k not in ("bookings", "bare view")]
+    growth = {c: results[large]["list"][c]["p50"] / results[small]["list"][c]["p50"] for c in combos}
+    bare_growth = results[large]["list"]["bare view"]["p50"] / results[small]["list"]["bare view"]["p50"]
+    worst = sorted(combos, key=lambda c: -growth[c])
+    within = sum(1 for c in combos if growth[c] <= 1.2)
+    header = " | ".join(f"p50 at {results[s]['list']['bookings']:,} (ms)" for s in sizes)
+    lines += [
+        f"{within} of {len(combos)} combinations within 1.2× from {results[small]['list']['bookings']:,} to "
+        f"{results[large]['list']['bookings']:,} (the bare view itself moved {bare_growth:.2f}× in the same run); the median "
+        f"growth is {sorted(growth.values())[len(growth) // 2]:.2f}×. All 64, worst first:",
+        "",
+        f"| filters | {header} | growth |",
+        "| --- | " + " | ".join("---:" for _ in sizes) + " | ---: |",
+    ]
+    for combo in worst:
+        cells = " | ".join(f"{results[s]['list'][combo]['p50']:.1f}" for s in sizes)
+        lines.append(f"| {combo} | {cells} | {growth[combo]:.2f}× |")
+    lines += ["", "### Pages and the year's report", "", f"| page | " + header + " | growth |", "| --- | "
+              + " | ".join("---:" for _ in sizes) + " | ---: |"]
+    page_keys = [k for k, v in results[large]["pages"].items() if isinstance(v, dict)]
+    for page in page_keys:
+        cells = " | ".join(f"{results[s]['pages'][page]['p50']:.1f}" for s in sizes)
+        lines.append(f"| {page} | {cells} | {results[large]['pages'][page]['p50'] / results[small]['pages'][page]['p50']:.2f}× |")
+    for size in sizes:
+        p = results[size]["pages"]
+        report, count = p["report page (a year)"]["p50"], p["bare count(*) over events"]["p50"]
+        lines.append("")
+        lines.append(
+            f"- {p['bookings']:,} bookings, {p['events']:,} events: the year's report {report:.0f} ms = "
+            f"{report / count:.0f}× a bare count(*) over the events ({count:.1f} ms); aim 10×. Before: {PREVIOUS['report']}."
+        )
+    m = results.get("middleware")
+    if m:
+        lines += [
+            "",
+            "### Per-request fixed cost of the middleware",
+            "",
+            f"The bare view through the full handler, {m['rounds']:,} requests each: our middleware stack "
+            f"{m['ours_us']:.0f} µs per request, plain Django's default stack {m['plain_us']:.0f} µs, no middleware "
+            f"{m['none_us']:.0f} µs: ours costs {m['ours_us'] - m['none_us']:.0f} µs, "
+            f"{(m['ours_us'] - m['none_us']) / max(m['plain_us'] - m['none_us'], 1):.1f}× plain Django's "
+            f"{m['plain_us'] - m['none_us']:.0f} µs. Per middleware (added one at a time to plain Django):",
+            "",
+            "| middleware | µs per request |",
+            "| --- | ---: |",
+        ]
+        lines += [f"| `{name}` | {cost:.0f} |" for name, cost in m["each_us"].items()]
+        lines += ["", f"Before: {PREVIOUS['middleware']}."]
+    lines += ["", "### Why what grows grows", "", WHY]
+    return "\n".join(lines)
+
+
+WHY = """\
+- **The year's report** reads every booking and event of the year: at 100,000 bookings nearly all of them
+  (the generator spreads its data over one year), ~500,000 events for the time per stage. Its exact
+  percentiles (`percentile_cont` over lead times and stage times) need every value of the period sorted, so
+  its cost follows the data and cannot be a fixed multiple of a bare count(*); see the note below.
+- **Pages that show counts of everything** (the board's column counts, the today view's counts) count open
+  requests only: they stay flat while the open work stays the same, and grow with the open work, not the
+  archive.
+- **Owner pages** (my requests, detail, tracking) read one owner's rows through indexes: flat.
+- **The staff list** is bounded as described above; a filter combination that matches a rarer share of rows
+  reads more index entries per page (25 ÷ share), at any size.
+"""
+
+
+def run(base_env) -> str:
+    results = measure_all(base_env)
+    if results is None:
+        return "## Growth (issue #13)\n\nPostgreSQL was not reachable: not measured."
+    Path("/tmp/rk-bench-scale.json").write_text(json.dumps(results, indent=1))
+    return markdown(results)
