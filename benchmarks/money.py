@@ -191,7 +191,7 @@ def run(base_env) -> str:
         "(the ratios matter, not the milliseconds). Command: `python benchmarks/run.py --only money`. "
         f"{BOOKINGS:,} bookings; ledger entries spread over the year's days; median of {RUNS} runs after a warm-up.",
         "",
-        "| database | ledger entries | days | bare `count(*)` | days closed | cash book (selector) | × count | cash book page | × count |",
+        "| database | ledger entries | lines (months) | bare `count(*)` | days closed | cash book (selector) | × count | cash book page | × count |",
         "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |",
     ]
     for name, r in rows:
@@ -208,7 +208,7 @@ def run(base_env) -> str:
         "from their closing rows, which keep the day's totals per method and its number of entries (a closed day "
         "cannot change); open days are summed from the ledger in one aggregate grouped by day and method that the "
         "(business_day, method, amount) index covers. The page adds the session, the user and its roles, the unread "
-        "count and the rendering of 365 rows. On SQLite a bare `count(*)` of a cached table takes microseconds "
+        "count and the rendering of the year's 12 month lines (each month opens on its days). On SQLite a bare `count(*)` of a cached table takes microseconds "
         "(it walks a small cached index), so ratios there are far larger than the work suggests.",
     ]
     return "\n".join(lines)

@@ -7,12 +7,11 @@ class MaterialsConfig(AppConfig):
     verbose_name = _("Materials store")
 
     def ready(self):
+        # Imported here, not at the top: they import models, importable only once the app registry is ready.
         from bookings import hooks
-        from core.signals import demo_data_seeded
-        from materials import demo, services
+        from materials import services
 
         hooks.register(hooks.entering_production, services.reserve_for)
         hooks.register(hooks.production_finished, services.consume_for)
         hooks.register(hooks.closed, services.release_for)
         hooks.register(hooks.queue_delays, services.queue_delays)
-        demo_data_seeded.connect(demo.on_demo_seeded, dispatch_uid="materials.demo")

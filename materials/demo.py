@@ -25,7 +25,3 @@ def seed_store(*, actor) -> None:
             services.stock_receive(material=material, actor=actor, quantity=received, unit_cost=cost,
                                    reason="Pembelian awal (data demo)")
 
-
-def on_demo_seeded(sender, *, users, **kwargs) -> None:
-    """``core.signals.demo_data_seeded``: stock the demo store."""
-    seed_store(actor=users["petugas"])

@@ -7,13 +7,12 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Payments")
 
     def ready(self):
+        # Imported here, not at the top: they import models, importable only once the app registry is ready.
         from bookings import hooks
-        from core.signals import demo_data_seeded
-        from payments import demo, panels, services
+        from payments import panels, services
 
         hooks.register(hooks.verify_checks, services.quota_problems)
         hooks.register(hooks.verified, services.after_verified)
         hooks.register(hooks.production_gates, services.production_gate)
         hooks.register(hooks.closed, services.after_closed)
         hooks.register(hooks.detail_panels, panels.booking_panel)
-        demo_data_seeded.connect(demo.on_demo_seeded, dispatch_uid="payments.demo")

@@ -12,9 +12,11 @@ from accounts import services as account_services
 from accounts.models import Business, District, User
 from accounts.roles import Role
 from bookings import services as booking_services
-from bookings.models import Service
-from core.signals import demo_data_seeded
+from bookings.demo import generate_bookings
+from bookings.models import Booking, Service
 from core.uploads import encode_image
+from materials.demo import seed_store
+from payments.demo import seed_payments
 from products import services as product_services
 from products.models import Product
 
@@ -52,11 +54,8 @@ class Command(BaseCommand):
             users = {username: self.account(username, name, role) for username, name, role in ACCOUNTS}
             first_time = self.demo_business(users["pemilik"], users["petugas"])
             if first_time:
-                demo_data_seeded.send(sender=self.__class__, users=users)
+                self.demo_money_and_store(users["pemilik"], users["petugas"], users["bendahara"])
         if options["bookings"]:
-            from bookings.demo import generate_bookings
-            from bookings.models import Booking
-
             existing = Booking.objects.filter(business__owner__username__startswith="demo-owner-").count()
             missing = max(0, options["bookings"] - existing)
             if missing:
@@ -80,6 +79,16 @@ class Command(BaseCommand):
                 user.owner_phone.delete()
         account_services.user_set_role(user=user, role=role)
         return user
+
+    def demo_money_and_store(self, owner, staff, treasurer):
+        """The store's materials with their stock, and a sablon print job paid half in cash."""
+        seed_store(actor=staff)
+        product = Product.objects.filter(business__owner=owner).order_by("pk").last()
+        sablon = Service.objects.get(slug="sablon")
+        job = booking_services.booking_submit(actor=owner, product=product, service=sablon, quantity=150,
+                                              notes="Sablon logo di tas kain.")
+        booking_services.booking_verify(booking=job, actor=staff)
+        seed_payments(booking=job, treasurer=treasurer)
 
     def demo_business(self, owner, staff):
         if Business.objects.filter(owner=owner).exists():
