@@ -137,3 +137,12 @@ def test_receipt_papers(staff_client, product, pouch, owner):
     for paper in ("a5", "a6", "80mm"):
         text = staff_client.get(reverse("intake:receipt", kwargs={"code": booking.code}), {"kertas": paper}).content.decode()
         assert f"receipt-{paper}" in text
+
+
+def test_request_received_by_whatsapp(staff_client, pouch):
+    page = staff_client.get(reverse("intake:counter_new"), {"q": "081311112222"}).content.decode()
+    assert "saluran=whatsapp" in page
+    data = new_owner_post(service=pouch.pk)
+    data.pop("photo")
+    staff_client.post(reverse("intake:counter_new") + "?saluran=whatsapp", data)
+    assert Booking.objects.get().channel == "whatsapp"
