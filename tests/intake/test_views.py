@@ -146,3 +146,16 @@ def test_request_received_by_whatsapp(staff_client, pouch):
     data.pop("photo")
     staff_client.post(reverse("intake:counter_new") + "?saluran=whatsapp", data)
     assert Booking.objects.get().channel == "whatsapp"
+
+
+def test_guest_book_query_budget(staff_client, staff, django_assert_num_queries):
+    from intake.services import visit_create
+
+    ambon = District.objects.get(name="Kota Ambon")
+    for i in range(6):
+        visit_create(staff=staff, purpose="design", name=f"Tamu {i}", district=ambon)
+    # session + user (2), the user's roles for the menu and the permission check (1), districts for the form's
+    # choice list (1), today's visits with district, staff and request (1), unread notifications badge (1)
+    with django_assert_num_queries(6):
+        response = staff_client.get(reverse("intake:visits"))
+    assert response.content.decode().count("Tamu ") == 6
