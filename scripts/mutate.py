@@ -45,7 +45,7 @@ MODULES = {
         "tests/bookings/test_service_paths.py",
     ],
     "bookings/services.py": [
-        "tests/bookings/test_service_paths.py", "tests/bookings/test_services.py", "tests/bookings/test_queue.py",
+        "tests/bookings/test_service_paths.py", "tests/bookings/test_services.py",
         "tests/notifications/test_booking_notices.py", "tests/bookings/test_staff_journey.py",
     ],
 }
@@ -181,8 +181,8 @@ def mutants(path: Path) -> list[dict]:
     return found
 
 
-def make_copy(n: int) -> Path:
-    target = Path(f"/tmp/rk-mutate-{os.getuid()}-{n}")
+def make_copy(module: str, n: int) -> Path:
+    target = Path(f"/tmp/rk-mutate-{os.getuid()}-{module.replace('/', '-')}-{n}")
     if target.exists():
         shutil.rmtree(target)
     ignore = shutil.ignore_patterns(".venv", ".git", "media", "staticfiles", "*.sqlite3*", "__pycache__", "node_modules", "docs")
@@ -206,7 +206,7 @@ def measure(module: str, workers: int) -> dict:
     path = ROOT / module
     found = mutants(path)
     tests = MODULES[module]
-    copies = [make_copy(n) for n in range(workers)]
+    copies = [make_copy(module, n) for n in range(workers)]
     outcome, baseline = run_tests(copies[0], tests, timeout=600)
     if outcome != "survived":
         raise SystemExit(f"{module}: the tests fail without any mutant; fix them first")
@@ -289,15 +289,18 @@ def main():
                 print(f"{module}:{m['line']}: {m['what']}")
         return
     results_path = ROOT / ".mutation-results.json"
-    stored = json.loads(results_path.read_text()) if results_path.exists() else {}
     for module in args.modules:
-        stored[module] = measure(module, args.workers)
+        result = measure(module, args.workers)
+        # re-read just before writing: another run may be measuring other modules at the same time
+        stored = json.loads(results_path.read_text()) if results_path.exists() else {}
+        stored[module] = result
         results_path.write_text(json.dumps(stored, indent=1))
         r = stored[module]
         print(f"{module}: {r['killed']}/{r['mutants']} killed ({r['score']:.0%})", flush=True)
     sys.path.insert(0, str(ROOT))
     from benchmarks.run import write_section
 
+    stored = json.loads(results_path.read_text())
     write_section("mutation", markdown([stored[m] for m in MODULES if m in stored]))
 
 
