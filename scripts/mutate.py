@@ -50,7 +50,7 @@ MODULES = {
     ],
 }
 AIM = 0.85
-GETTEXT = {"_", "gettext", "gettext_lazy", "ngettext", "pgettext"}
+GETTEXT = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy", "npgettext"}
 
 COMPARE_SWAPS = {
     ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt,
