@@ -39,10 +39,9 @@ PY = sys.executable
 MODULES = {
     "bookings/workflow.py": ["tests/bookings/test_workflow_table.py", "tests/bookings/test_workflow.py"],
     "accounts/legality.py": ["tests/accounts/test_legality.py"],
-    "core/uploads.py": ["tests/core/test_uploads.py"],
+    "core/uploads.py": ["tests/core/test_uploads.py", "tests/core/test_security_uploads.py"],
     "bookings/queue.py": [
         "tests/bookings/test_queue_maths.py", "tests/bookings/test_queue.py", "tests/notifications/test_booking_notices.py",
-        "tests/bookings/test_service_paths.py",
     ],
     "bookings/services.py": [
         "tests/bookings/test_service_paths.py", "tests/bookings/test_services.py", "tests/notifications/test_booking_notices.py",
