@@ -22,7 +22,7 @@ def sync_role_permissions(sender, **kwargs):
 
     from accounts.roles import Role
 
-    app_labels = ["accounts", "products", "bookings", "payments", "materials", "notifications"]
+    app_labels = ["accounts", "products", "bookings", "payments", "materials", "notifications", "intake"]
     perms = Permission.objects.filter(content_type__app_label__in=app_labels)
     admin = Group.objects.filter(name=Role.ADMIN).first()
     manager = Group.objects.filter(name=Role.MANAGER).first()

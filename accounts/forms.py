@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.legality import PENDING_ALLOWED, DocumentKind, normalize_number
 from accounts.models import Business, District, User
 from accounts.validators import validate_nib
+from core.forms import EMPTY_CHOICE, ValidatedFileField, one_empty_choice
 from core.validators import keep_single_line, single_line
-from core.forms import ValidatedFileField
 from core.phone import local_phone, normalize_phone
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -120,10 +120,11 @@ class BusinessForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["district"].queryset = District.objects.filter(is_active=True)
-        self.fields["district"].empty_label = _("— choose —")
-        self.fields["sector"].choices = [("", _("— choose —")), *Business.Sector.choices]
+        self.fields["district"].empty_label = EMPTY_CHOICE
+        self.fields["sector"].choices = [("", EMPTY_CHOICE), *Business.Sector.choices]
         self.fields["owner_gender"].choices = [("", _("— not stated —")), *Business.Gender.choices]
         self.fields["owner_gender"].help_text = _("Optional; the office reports how many women and men it serves.")
+        one_empty_choice(self)
         keep_single_line(self, "name", "owner_name")
         self.helper = submit_helper(_("Save"))
         self.helper.layout = Layout(
@@ -183,7 +184,7 @@ class DocumentForm(forms.Form):
                 self.add_error("number", _("Fill in the number as written on the document."))
             else:
                 try:
-                    cleaned["number"] = normalize_number(kind, raw, pending=pending)
+                    normalize_number(kind, raw, pending=pending)  # checked; kept as typed
                 except forms.ValidationError as error:
                     self.add_error("number", error)
         issued, expires = cleaned.get("issued_on"), cleaned.get("expires_on")

@@ -57,6 +57,12 @@ _PIRT_PREFIX = re.compile(r"^(SPPIRT|PIRT)?(NO)?")
 _MEREK_RE = re.compile(r"^(IDM\d{9}|[DJ]ID\d{10})$")
 
 
+def as_typed(raw: str) -> str:
+    """A number as the owner typed it (dashes, dots and prefixes kept; only outer and repeated spaces
+    dropped): what pages and labels show. Compare numbers through :func:`normalize_number`."""
+    return " ".join((raw or "").split())[:60]
+
+
 def normalize_number(kind: str, raw: str, *, pending: bool = False) -> str:
     """Return the canonical form of a document number, or raise ValidationError naming the rule."""
     compact = re.sub(r"[\s.\-/]", "", (raw or "").upper())

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.legality import normalize_number
+from accounts.legality import as_typed, normalize_number
 from accounts.models import AccountEvent, Business, LegalityDocument, OwnerPhone, User
 from accounts.roles import Role
 from core.phone import normalize_phone
@@ -147,12 +147,14 @@ def document_add(
     *, business: Business, product=None, kind: str, number: str, is_pending: bool,
     issued_on=None, expires_on=None, scan: CleanFile | None = None,
 ) -> LegalityDocument:
-    """Record a document; the number is checked and stored in its canonical form (accounts.legality)."""
+    """Record a document; the number is checked by its kind's rule (accounts.legality) and kept as
+    typed ("2068171010123-29" stays with its dash); comparisons go through normalize_number."""
+    normalize_number(kind, number, pending=is_pending)
     document = LegalityDocument(
         business=business,
         product=product,
         kind=kind,
-        number=normalize_number(kind, number, pending=is_pending),
+        number=as_typed(number),
         is_pending=is_pending,
         issued_on=issued_on,
         expires_on=expires_on,

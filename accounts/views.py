@@ -108,7 +108,9 @@ def _owned_business(request, public_id) -> Business:
 
 @owner_required
 def business_create(request):
-    form = BusinessForm(request.POST or None, initial={"owner_name": request.user.name, "phone": request.user.phone})
+    # What the owner already told us at registration is carried over (name, WhatsApp number, email).
+    user = request.user
+    form = BusinessForm(request.POST or None, initial={"owner_name": user.name, "phone": user.phone, "email": user.email})
     if request.method == "POST" and form.is_valid():
         business = services.business_save(business=form.instance, owner=request.user)
         messages.success(request, _("Business saved. Add your first product."))

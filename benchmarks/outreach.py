@@ -155,7 +155,7 @@ def drive(base, trip_id, district_id):
             dropped.append(seen[0])
             route.abort("connectionreset")
 
-        page.route("**/kirim/", drop_every_tenth)
+        context.route("**/kirim/", drop_every_tenth)  # the context: the service worker sends too
         cdp = context.new_cdp_session(page)
         cdp.send("Network.enable")
         cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 400, "downloadThroughput": 50_000,

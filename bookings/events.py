@@ -22,12 +22,8 @@ def record(
     )
 
 
-def submitted(booking: Booking, *, actor) -> BookingEvent:
-    return record(
-        booking,
-        action="submit",
-        from_status="",
-        to_status=booking.status,
-        actor=actor,
-        data={"quantity": booking.quantity, "estimated_cost": booking.estimated_cost},
-    )
+def submitted(booking: Booking, *, actor, follows: str | None = None) -> BookingEvent:
+    data = {"quantity": booking.quantity, "estimated_cost": booking.estimated_cost}
+    if follows:
+        data["follows"] = follows
+    return record(booking, action="submit", from_status="", to_status=booking.status, actor=actor, data=data)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import DATE_INPUT, submit_helper
 from bookings.models import Service
 from bookings.services import estimate_cost
-from core.forms import MultipleValidatedFileField, ValidatedFileField
+from core.forms import EMPTY_CHOICE, MultipleValidatedFileField, ValidatedFileField
 
 
 class ProductChoiceField(forms.ModelChoiceField):
@@ -16,13 +16,21 @@ class ProductChoiceField(forms.ModelChoiceField):
 
 
 class ServiceChoiceField(forms.ModelChoiceField):
+    """Services as described choices: what is included, tariff, typical duration, documents needed."""
+
+    widget = forms.RadioSelect(attrs={"class": "service-choice"})
+
     def label_from_instance(self, obj):
-        return obj.name
+        from django.template.loader import render_to_string
+
+        from bookings.requirements import describe
+
+        return render_to_string("bookings/partials/service_choice.html", {"service": obj, "documents": describe(obj.required_groups)})
 
 
 class BookingForm(forms.Form):
-    product = ProductChoiceField(label=_("Business and product"), queryset=None, empty_label=_("— choose —"))
-    service = ServiceChoiceField(label=_("Service"), queryset=None, empty_label=_("— choose —"))
+    product = ProductChoiceField(label=_("Business and product"), queryset=None, empty_label=EMPTY_CHOICE)
+    service = ServiceChoiceField(label=_("Service"), queryset=None, empty_label=None)
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=1_000_000, initial=1)
     desired_date = forms.DateField(label=_("Desired date (optional)"), required=False, widget=DATE_INPUT)
     notes = forms.CharField(
@@ -32,6 +40,7 @@ class BookingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Colours, text that must appear on the pack, how you sell the product…"),
     )
+    follows = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
     reference_files = MultipleValidatedFileField(
         label=_("Reference files (optional): logo, sketch, example"),
         required=False,
@@ -46,17 +55,19 @@ class BookingForm(forms.Form):
         groups: dict[str, list] = {}
         for product in products:
             groups.setdefault(product.business.name, []).append((product.pk, product.name))
-        self.fields["product"].choices = [("", _("— choose —")), *groups.items()]
+        self.fields["product"].choices = [("", EMPTY_CHOICE), *groups.items()]
         self.fields["service"].queryset = services
         self.helper = submit_helper(_("Submit request"))
         self.helper.layout = Layout(
             "product",
             "service",
             "quantity",
-            HTML('<div class="form-text mb-3" id="cost-hint">{% load i18n %}{% trans "The cost estimate is shown before you confirm: tariff × quantity." %}</div>'),
             "desired_date",
             "notes",
             "reference_files",
+            "follows",
+            # The estimate, prominent, right above the submit button (kept fresh by static/js/app.js).
+            HTML('{% include "bookings/partials/estimate.html" %}'),
         )
 
     def clean_desired_date(self):

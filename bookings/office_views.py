@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Role
-from bookings import selectors, services
+from bookings import feedback, selectors, services
 from bookings.filters import BookingFilter
 from bookings.forms import AssignForm, HandoverForm, PriorityForm, ProductionForm, ProofForm, VerifyForm
 from bookings.workflow import TransitionError
@@ -52,8 +52,8 @@ def today(request):
 def bulk_verify(request):
     codes = request.POST.getlist("codes")[:200]
     done, refused = services.bookings_bulk_verify(codes=codes, actor=request.user)
-    if done:
-        messages.success(request, _("Verified and queued: %(codes)s.") % {"codes": ", ".join(done)})
+    for booking in selectors.office_bookings().filter(code__in=done).order_by("submitted_at"):
+        messages.success(request, feedback.verified(booking))
     for code, reason in refused.items():
         messages.error(request, f"{code}: {reason}")
     if not done and not refused:
@@ -64,8 +64,9 @@ def bulk_verify(request):
     return redirect(target)
 
 
-def _act(request, code, action):
-    """Load the booking (404 if not visible), run ``action(booking)``, report the outcome."""
+def _act(request, code, action, message):
+    """Load the booking (404 if not visible), run ``action(booking)``, then say what happened
+    (``message(booking)``, see bookings.feedback)."""
     booking = selectors.booking_for_detail(request.user, code)
     try:
         action(booking)
@@ -74,7 +75,7 @@ def _act(request, code, action):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Saved."))
+        messages.success(request, message(booking))
     return redirect(booking)
 
 
@@ -84,7 +85,7 @@ def verify(request, code):
     form = VerifyForm(request.POST)
     form.is_valid()
     reason = form.cleaned_data.get("override_reason", "")
-    return _act(request, code, lambda b: services.booking_verify(booking=b, actor=request.user, override_reason=reason))
+    return _act(request, code, lambda b: services.booking_verify(booking=b, actor=request.user, override_reason=reason), feedback.verified)
 
 
 @office_actor
@@ -95,7 +96,12 @@ def priority(request, code):
         messages.error(request, _("Choose a priority and give a reason."))
         return redirect("bookings:detail", code=code)
     data = form.cleaned_data
-    return _act(request, code, lambda b: services.booking_set_priority(booking=b, actor=request.user, priority=data["priority"], reason=data["reason"]))
+    label = dict(PriorityForm.CHOICES)[data["priority"]]
+    return _act(
+        request, code,
+        lambda b: services.booking_set_priority(booking=b, actor=request.user, priority=data["priority"], reason=data["reason"]),
+        lambda b: feedback.priority(b, label),
+    )
 
 
 @office_actor
@@ -106,7 +112,10 @@ def assign(request, code):
         messages.error(request, _("Choose a staff member."))
         return redirect("bookings:detail", code=code)
     assignee = request.user if "claim" in request.POST else form.cleaned_data["assignee"]
-    return _act(request, code, lambda b: services.booking_assign(booking=b, actor=request.user, assignee=assignee))
+    return _act(
+        request, code, lambda b: services.booking_assign(booking=b, actor=request.user, assignee=assignee),
+        lambda b: feedback.assigned(b, assignee),
+    )
 
 
 @office_actor
@@ -115,11 +124,11 @@ def send_proof(request, code):
     form = ProofForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.proof_send(booking=booking, actor=request.user, file=form.cleaned_data["file"], note=form.cleaned_data["note"])
+            proof = services.proof_send(booking=booking, actor=request.user, file=form.cleaned_data["file"], note=form.cleaned_data["note"])
         except TransitionError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("The proof was sent to the owner."))
+            messages.success(request, feedback.proof_sent(booking, proof.version))
             return redirect(booking)
     return render(request, "bookings/office/proof_form.html", {"form": form, "booking": booking})
 
@@ -132,7 +141,10 @@ def finish_production(request, code):
         messages.error(request, _("Fill in the quantity produced."))
         return redirect("bookings:detail", code=code)
     quantity = form.cleaned_data["quantity_produced"]
-    return _act(request, code, lambda b: services.booking_finish_production(booking=b, actor=request.user, quantity_produced=quantity))
+    return _act(
+        request, code, lambda b: services.booking_finish_production(booking=b, actor=request.user, quantity_produced=quantity),
+        lambda b: feedback.production_finished(b, quantity),
+    )
 
 
 @office_actor
@@ -148,6 +160,6 @@ def hand_over(request, code):
         except TransitionError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("Hand-over recorded. The request is complete."))
+            messages.success(request, feedback.handed_over(booking))
             return redirect(booking)
     return render(request, "bookings/office/handover_form.html", {"form": form, "booking": booking})

@@ -188,3 +188,33 @@ def ready_since(booking: Booking):
     if cached is not None:
         return max((e.created_at for e in cached if e.to_status == Status.READY), default=None)
     return booking.events.filter(to_status=Status.READY).order_by("-created_at").values_list("created_at", flat=True).first()
+
+
+def product_choice(products, public_id):
+    """One of the owner's products (the choice list's queryset) by its public id, or None."""
+    import uuid
+
+    try:
+        return products.filter(public_id=uuid.UUID(str(public_id))).first()
+    except ValueError:
+        return None
+
+
+def design_to_print(user, code):
+    """The owner's design-only request ``code`` once its design is approved (to print it), or None."""
+    from bookings.services import PRINTABLE_DESIGN
+    from bookings.workflow import WorkflowKind
+
+    if not code:
+        return None
+    return (
+        bookings_for_list(user)
+        .filter(code=code, business__owner=user, service__workflow=WorkflowKind.DESIGN_ONLY, status__in=PRINTABLE_DESIGN)
+        .first()
+    )
+
+
+def print_services(services):
+    from bookings.workflow import WorkflowKind
+
+    return services.filter(workflow=WorkflowKind.PRINT_ONLY)

@@ -68,8 +68,12 @@ def booking_submit(
     notes: str = "",
     reference_files: list[CleanFile] = (),
     channel: str = Booking.Channel.ONLINE,
+    follows: Booking | None = None,
 ) -> Booking:
     """Create a booking in ``diajukan`` with its code, cost estimate and first event.
+
+    ``follows``: the design-only request whose approved design this (print-only) request prints; both
+    histories record the link ("design and print in one go" for a label owner).
 
     Online, ``actor`` is the owner. At the counter, by WhatsApp or on an outreach trip, ``actor`` is
     the staff member who enters the request on the owner's behalf: ``created_by`` stays the owner
@@ -84,6 +88,8 @@ def booking_submit(
         raise ValidationError({"product": _("Choose one of your own products.")})
     if not service.is_active:
         raise ValidationError({"service": _("This service is not available at the moment.")})
+    if follows is not None:
+        check_print_follow_up(design=follows, product=product, service=service)
     cost = estimate_cost(service=service, quantity=quantity)
     now = timezone.now()
     today = timezone.localdate(now)
@@ -108,10 +114,31 @@ def booking_submit(
         )
         for clean in reference_files:
             ReferenceFile.objects.create(booking=booking, file=clean.content, original_name=clean.original_name[:150])
-        events.submitted(booking, actor=actor)
+        events.submitted(booking, actor=actor, follows=follows.code if follows else None)
+        if follows is not None:
+            events.record(
+                follows, action="print_requested", from_status=follows.status, to_status=follows.status, actor=actor,
+                data={"code": booking.code},
+            )
         booking_notices.submitted(booking)
         enqueue_after_commit(make_tracking_qr, booking.pk)  # the work order draws it on demand if this is lost
     return booking
+
+
+# A design can be printed once it is approved (the print-ready file exists from then on).
+PRINTABLE_DESIGN = frozenset({Status.APPROVED, Status.READY, Status.DONE})
+
+
+def check_print_follow_up(*, design: Booking, product: Product, service: Service) -> None:
+    """A print request may follow a design-only request of the same product once its design is approved."""
+    from bookings.workflow import WorkflowKind
+
+    if design.service.workflow != WorkflowKind.DESIGN_ONLY or design.status not in PRINTABLE_DESIGN:
+        raise ValidationError({"service": _("Only an approved design can be sent to print.")})
+    if design.product_id != product.pk:
+        raise ValidationError({"product": _("The print request is for the product of the design.")})
+    if service.workflow != WorkflowKind.PRINT_ONLY:
+        raise ValidationError({"service": _("Choose a printing service for the approved design.")})
 
 
 def _locked(booking: Booking) -> Booking:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from bookings import hooks, selectors, services, workflow
+from bookings import feedback, hooks, selectors, services, workflow
 from bookings.forms import (
     ApprovalForm, AssignForm, BookingForm, NoteForm, PriorityForm, ProductionForm, RevisionForm, TrackingForm, VerifyForm,
 )
@@ -24,11 +24,18 @@ from products.selectors import products_for_owner_choice
 
 @owner_required
 def booking_create(request):
+    """The request form. Context is carried in: ?produk=<product> from a product page, ?layanan=<slug>,
+    and ?dari=<code> for printing the approved design of a design-only request (linked to it)."""
     products = products_for_owner_choice(request.user)
     services_qs = selectors.active_services()
     initial = {}
     if request.GET.get("layanan"):
         initial["service"] = services_qs.filter(slug=request.GET["layanan"]).first()
+    if request.GET.get("produk"):
+        initial["product"] = selectors.product_choice(products, request.GET["produk"])
+    design = selectors.design_to_print(request.user, request.POST.get("follows") or request.GET.get("dari"))
+    if design is not None and request.method == "GET":
+        initial.update(product=design.product, follows=design.code, service=selectors.print_services(services_qs).first())
     form = BookingForm(request.POST or None, request.FILES or None, products=products, services=services_qs, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -41,21 +48,32 @@ def booking_create(request):
                 desired_date=data["desired_date"],
                 notes=data["notes"],
                 reference_files=data["reference_files"],
+                follows=design,
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("Your request %(code)s has been submitted.") % {"code": booking.code})
+            messages.success(
+                request,
+                _("Your request %(code)s has been submitted. The office checks it, usually within one working day.")
+                % {"code": booking.code},
+            )
             return redirect(booking)
     context = {
         "form": form,
+        "design": design,
         "has_products": bool(form.fields["product"].queryset),
         "services": services_qs,
-        "tariffs": {str(s.pk): {"tariff": s.cost_for(1), "minimum": s.minimum_order} for s in services_qs},
+        "tariffs": {
+            str(s.pk): {"tariff": s.cost_for(1), "minimum": s.minimum_order, "days": s.lead_time_days, "unit": s.get_unit_display()}
+            for s in services_qs
+        },
         "cost_labels": {
-            "choose": _("The cost estimate is shown here when you choose a service and quantity."),
+            "choose": _("Choose a service and a quantity to see the cost."),
             "minimum": _("Minimum order: %(minimum)s."),
             "estimate": _("Estimated cost: %(cost)s"),
+            "free": _("Free of charge"),
+            "days": _("Usually ready about %(days)s working days after the office starts the work."),
         },
     }
     return render(request, "bookings/booking_form.html", context)
@@ -91,6 +109,8 @@ def booking_detail(request, code):
         "revision_rounds": sum(1 for p in proofs if p.decision == Proof.Decision.REVISION),
         "has_survey": is_own and booking.status == workflow.Status.DONE and hasattr(booking, "survey"),
         "ready_since": selectors.ready_since(booking),
+        "can_print_design": is_own and booking.service.workflow == workflow.WorkflowKind.DESIGN_ONLY
+        and booking.status in services.PRINTABLE_DESIGN,
     }
     if request.user.acts_for_office and not booking.is_closed:
         context.update(
@@ -180,7 +200,7 @@ def booking_action(request, code, action):
     except workflow.TransitionError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Done: %(action)s.") % {"action": transition.label})
+        messages.success(request, feedback.transition(booking, transition.label))
     return redirect(booking)
 
 

@@ -81,3 +81,19 @@ class MultipleValidatedFileField(ValidatedFileField):
 class MultipleValidatedImageField(MultipleValidatedFileField):
     cleaner = staticmethod(clean_image)
     accept = IMAGE_ACCEPT
+
+
+# One style of empty choice across the site's forms (never Django's "---------").
+EMPTY_CHOICE = _("— choose —")
+
+
+def one_empty_choice(form) -> None:
+    """Give every select of ``form`` that starts with Django's default empty choice the site's one."""
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label == "---------":
+                field.empty_label = EMPTY_CHOICE
+        elif isinstance(field, forms.ChoiceField):
+            choices = list(field.choices)
+            if choices and choices[0][0] in ("", None) and choices[0][1] == "---------":
+                field.choices = [("", EMPTY_CHOICE), *choices[1:]]

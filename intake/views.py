@@ -28,7 +28,7 @@ def counter(request):
     query = request.GET.get("q", "")[:100]
     businesses, owners = selectors.owner_search(query)
     context = {"query": query, "businesses": businesses, "owners": owners}
-    if request.headers.get("X-Requested-With") == "fetch":
+    if request.htmx:  # as the counter types (htmx): the results alone
         return render(request, "intake/partials/search_results.html", context)
     return render(request, "intake/counter.html", context)
 

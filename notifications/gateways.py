@@ -10,7 +10,7 @@ the person the message twice. The interface therefore has three parts:
   ``LookupUnsupported`` where the provider has no status API (or none without its id).
 - ``parse_webhook(request) -> [StatusReport]``; ``WebhookRejected`` on a bad signature.
 
-Per provider (see docs/notifications.md for the guarantee each gives):
+Per provider (the README, "Notifications and what happens when things fail", states the guarantee of each):
 
 ============  ===========================  ===========================  =========================
 provider      message id on send           status lookup                webhook authenticity

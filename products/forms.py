@@ -4,7 +4,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import submit_helper
-from core.forms import MultipleValidatedImageField
+from core.forms import MultipleValidatedImageField, one_empty_choice
 from core.validators import keep_single_line
 from products.models import Product
 
@@ -43,6 +43,7 @@ class ProductForm(forms.ModelForm):
         keep_single_line(self, "name")
         if with_photos:
             self.fields["photos"] = photos_field()
+        one_empty_choice(self)
         self.helper = submit_helper(_("Save product"))
         self.helper.layout = Layout(
             Fieldset(_("Product"), "name", "category", "description"),

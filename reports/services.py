@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.core.files.base import ContentFile
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -76,14 +77,20 @@ def _export_content(kind: str, params: ReportParams) -> bytes:
     return exports.bookings_csv(params)
 
 
-def survey_submit(*, booking, user, answers: dict, comment: str = "") -> SurveyResponse:
+def survey_submit(*, booking, user, answers: dict, comment: str = "", turnover_band: str = "") -> SurveyResponse:
     if booking.business.owner_id != user.pk:
         raise ValidationError(_("Only the owner of the request can answer its survey."))
     if booking.status != Status.DONE:
         raise ValidationError(_("The survey opens once the request is completed."))
     if SurveyResponse.objects.filter(booking=booking).exists():
         raise ValidationError(_("This survey has already been answered. Thank you!"))
-    response = SurveyResponse(booking=booking, comment=comment, **answers)
+    business = booking.business
+    response = SurveyResponse(booking=booking, comment=comment, turnover_band=turnover_band or "",
+                              turnover_band_before=business.turnover_band if turnover_band else "", **answers)
     response.full_clean()
-    response.save()
+    with transaction.atomic():
+        response.save()
+        if turnover_band and business.turnover_band != turnover_band:
+            business.turnover_band = turnover_band  # the latest band is the baseline of the next survey
+            business.save(update_fields=["turnover_band", "updated_at"])
     return response

@@ -27,7 +27,7 @@ def report(request):
     form = ReportForm(request.GET or None)
     if not form.is_bound:
         form = ReportForm({"period": "month"})
-    context = {"form": form, "exports": ReportExport.objects.filter(requested_by=request.user)[:10], "kinds": ReportExport.Kind.choices}
+    context = {"form": form, **_exports(request.user), "kinds": ReportExport.Kind.choices}
     if form.is_valid():
         params = form.params()
         data = build(params)
@@ -47,8 +47,20 @@ def export(request):
         messages.error(request, _("Choose a valid period and kind of export."))
         return redirect("reports:report")
     services.export_request(user=request.user, kind=kind, params=form.params())
-    messages.success(request, _("The export is being prepared; its download link appears below when it is ready."))
-    return redirect(f"{reverse('reports:report')}?{request.POST.get('query', '')}")
+    if request.htmx:  # the list alone, which then follows the export until its link is there
+        return render(request, "reports/partials/exports.html", _exports(request.user))
+    return redirect(f"{reverse('reports:report')}?{request.POST.get('query', '')}#exports")
+
+
+def _exports(user) -> dict:
+    exports = list(ReportExport.objects.filter(requested_by=user)[:10])
+    return {"exports": exports, "exports_pending": any(e.status == ReportExport.Status.PENDING for e in exports)}
+
+
+@report_reader
+def exports_status(request):
+    """The list of the person's exports (htmx refreshes it while one is being prepared)."""
+    return render(request, "reports/partials/exports.html", _exports(request.user))
 
 
 @report_reader
@@ -78,7 +90,8 @@ def survey(request, code):
 
         answers = {key: form.cleaned_data[key] for key, _label in ELEMENTS}
         try:
-            services.survey_submit(booking=booking, user=request.user, answers=answers, comment=form.cleaned_data["comment"])
+            services.survey_submit(booking=booking, user=request.user, answers=answers, comment=form.cleaned_data["comment"],
+                                   turnover_band=form.cleaned_data.get("turnover_band", ""))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

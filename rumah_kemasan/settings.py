@@ -286,6 +286,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 3,
     "socket_connect_timeout": 3,
     "max_retries": 1,
+    # A consumer whose BRPOP got no reply (Redis hung, then resumed) drops the connection and
+    # reconnects after brpop_timeout + this many seconds, instead of kombu's default 25 (issue 11:
+    # everything delivered within 15 s of the broker's recovery).
+    "health_check_interval": env.int("RK_BROKER_HEALTH_CHECK_SECONDS", default=3),
     # Longer than any countdown or ETA we use (retries are capped at RK_NOTIFY_RETRY_MAX; reminders
     # come from beat), or a delayed task would be delivered twice.
     "visibility_timeout": env.int("RK_BROKER_VISIBILITY_TIMEOUT", default=3600),

@@ -109,6 +109,7 @@ RULES = {
     "notifications:mark_all_read": POST_SIGNED_IN,
     "notifications:whatsapp_webhook": (404,) * 6,  # only under the secret token (unset here)
     "reports:report": REPORT,
+    "reports:exports_status": REPORT,
     "reports:export": (302, 403, 403, 403, 405, 405, 403),
     "reports:download": (302, 403, 403, 403, 404, 200, 403),  # the admin's own export
     "reports:survey": (302, 302, 404, 403, 403, 403, 403),  # A: not completed yet, sent back to the request

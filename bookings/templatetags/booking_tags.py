@@ -52,3 +52,18 @@ def owner_action(booking) -> dict | None:
     label, name, kwargs = entry
     url = reverse(name, kwargs={"code": booking.code, **kwargs})
     return {"label": label, "url": url + ("#pickup" if booking.status == Status.READY else "")}
+
+
+@register.filter
+def event_title(event) -> str:
+    """The headline of a history entry: the state reached, or what happened without a change of state
+    (an assignment reads "Handled by Yohanes", not a second "In the queue")."""
+    data = event.data or {}
+    if event.action == "assign":
+        name = data.get("name")
+        return _("Handled by %(name)s") % {"name": name} if name else _("No longer assigned")
+    if event.action == "priority":
+        return _("Priority changed")
+    if event.action == "print_requested":
+        return _("Print request %(code)s made from this design") % {"code": data.get("code", "")}
+    return status_label(event.to_status)

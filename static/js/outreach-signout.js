@@ -25,16 +25,26 @@
     });
   }
 
-  function drop(name) {
+  /* Empty the store rather than delete the database: a deletion waits for every open connection (the
+     service worker keeps one), a clear() in a transaction does not. */
+  function drop(name, store) {
     return new Promise(function (resolve) {
-      var request = indexedDB.deleteDatabase(name);
-      request.onsuccess = request.onerror = request.onblocked = function () { resolve(); };
+      var request = indexedDB.open(name);
+      request.onupgradeneeded = function () { request.transaction.abort(); };
+      request.onerror = function () { resolve(); };
+      request.onsuccess = function () {
+        var db = request.result;
+        if (!db.objectStoreNames.contains(store)) { db.close(); resolve(); return; }
+        var tx = db.transaction(store, "readwrite");
+        tx.objectStore(store).clear();
+        tx.oncomplete = tx.onerror = tx.onabort = function () { db.close(); resolve(); };
+      };
     });
   }
 
   function clearAll() {
     Object.keys(localStorage).forEach(function (k) { if (k.indexOf("rk-outreach") === 0) { localStorage.removeItem(k); } });
-    var jobs = [drop("rk-outreach"), drop("rk-outreach-meta")];
+    var jobs = [drop("rk-outreach", "records"), drop("rk-outreach-meta", "meta")];
     if (window.caches) {
       jobs.push(caches.keys().then(function (keys) {
         return Promise.all(keys.filter(function (k) { return k.indexOf("rk-outreach") === 0; }).map(function (k) { return caches.delete(k); }));
@@ -43,12 +53,20 @@
     return Promise.all(jobs);
   }
 
+  /* A page served from the outreach cache carries the token of an older session: ask for the current one. */
+  function freshToken() {
+    return fetch("/jemput-bola/sesi/", { credentials: "same-origin", cache: "no-store" })
+      .then(function (r) { return r.json(); })
+      .then(function (s) { if (s.csrf) { form.querySelector("[name=csrfmiddlewaretoken]").value = s.csrf; } })
+      .catch(function () {});
+  }
+
   form.addEventListener("submit", function (event) {
     if (form.dataset.cleared) { return; }
     event.preventDefault();
     unsent().then(function (n) {
       if (n > 0 && !window.confirm(form.dataset.outreachSignout.replace("%(n)s", n))) { return; }
-      return clearAll().then(function () { form.dataset.cleared = "1"; form.submit(); });
+      return clearAll().then(freshToken).then(function () { form.dataset.cleared = "1"; form.submit(); });
     });
   });
 })();

@@ -10,7 +10,7 @@ from accounts.models import District
 from accounts.roles import Role
 from bookings.models import Booking
 from outreach.models import OutreachRecord, OutreachTrip
-from tests.browser.conftest import VIEWPORTS, shot, sign_in
+from tests.browser.conftest import VIEWPORTS, check_accessibility, shot, sign_in
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -139,14 +139,14 @@ def test_outreach_trip_offline_and_sync(phone_page, trip, photo_file):
         lost.append(response.status)
         route.abort("connectionreset")
 
-    page.route("**/kirim/", lose_first_answer)
+    page.context.route("**/kirim/", lose_first_answer)  # the context: the service worker sends too
     page.context.set_offline(False)
     page.click("#send-now")
     assert wait_until(page, lambda: lost == [200])
     assert wait_until(page, lambda: OutreachRecord.objects.filter(status="synced").count() >= 1)
 
     # Sync again: the lost one is sent again, identical, and answered as done: three bookings, not four.
-    page.unroute("**/kirim/")
+    page.context.unroute("**/kirim/")
     page.click("#send-now")
     poll(page, "document.getElementById('queue-count').textContent === '1'")
     assert wait_until(page, lambda: Booking.objects.count() == 3)
@@ -159,7 +159,8 @@ def test_outreach_trip_offline_and_sync(phone_page, trip, photo_file):
     assert "Masukkan nomor ponsel Indonesia" in page.inner_text("#queue-list")
     shot(page, "outreach-03-needs-correction")
     page.click("#queue-list li[data-state=error] button")
-    assert "is-invalid" in page.get_attribute("#id_phone", "class")
+    poll(page, "document.getElementById('id_phone').classList.contains('is-invalid')")  # the message by the field
+    assert page.input_value("#id_owner_name") == "Ibu Salah"
     page.fill("#id_phone", "0812 7000 0004")
     page.click("#save-record")
     poll(page, "document.getElementById('queue-count').textContent === '0'")
@@ -171,3 +172,76 @@ def test_outreach_trip_offline_and_sync(phone_page, trip, photo_file):
     page.goto(page.base + trip.get_absolute_url())
     assert "4" in page.inner_text("#collected")
     shot(page, "outreach-05-trip-after")
+
+
+def test_expired_session_keeps_the_records_and_sign_out_clears_them(phone_page, trip, photo_file):
+    from django.contrib.sessions.models import Session
+
+    page = phone_page
+    sign_in(page, "petugas", PASSWORD)
+    page.goto(page.base + trip.get_absolute_url())
+    page.click("#prepare-button")
+    poll(page, "document.getElementById('device-state').textContent.includes('siap')")
+    page.click("#open-app")
+    poll(page, "navigator.serviceWorker.controller !== null")
+    poll(page, "document.getElementById('trip-title').textContent.includes('Aru')")
+
+    page.context.set_offline(True)
+    fill_intake(page, *OWNERS[0], photo_file)
+    page.click("#save-record")
+    poll(page, "document.getElementById('queue-count').textContent === '1'")
+
+    # The session ends while the phone is away; back online, the app asks to sign in again.
+    Session.objects.all().delete()
+    page.context.set_offline(False)
+    page.click("#send-now")
+    poll(page, "!document.getElementById('signin-needed').classList.contains('d-none')")
+    assert queue_count(page) == 1 and Booking.objects.count() == 0
+    shot(page, "outreach-06-sign-in-again")
+
+    # Signing in again brings the staff member back to the app, which sends what waited.
+    page.click("#signin-link")
+    page.fill("#id_username", "petugas")
+    page.fill("#id_password", PASSWORD)
+    page.click("#submit-id-submit")
+    page.wait_for_url("**/jemput-bola/aplikasi/**")
+    assert wait_until(page, lambda: Booking.objects.count() == 1)
+    poll(page, "document.getElementById('queue-count').textContent === '0'")
+
+    # One more record, refused by the server, so it stays on the phone; signing out warns with the
+    # number of unsent records, then deletes everything the app kept on the phone.
+    page.context.set_offline(True)
+    fill_intake(page, "Ibu Salah", "0812 12", "Usaha Salah", "Produk", photo_file)
+    page.click("#save-record")
+    poll(page, "document.getElementById('queue-count').textContent === '1'")
+    page.context.set_offline(False)
+    page.click("#send-now")
+    poll(page, "document.querySelector('#queue-list li[data-state=error]') !== null")
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
+    page.evaluate("document.querySelector('form[data-outreach-signout]').requestSubmit()")
+    page.wait_for_url(lambda url: "/jemput-bola/" not in url)
+    assert len(dialogs) == 1 and dialogs[0].startswith("1 data jemput bola")
+    left = page.evaluate("""() => new Promise(resolve => {
+        const open = indexedDB.open('rk-outreach');
+        open.onsuccess = () => { const all = open.result.transaction('records').objectStore('records').count();
+                                 all.onsuccess = () => resolve(all.result); };
+    })""")
+    assert left == 0
+    assert page.evaluate("caches.keys().then(keys => keys.filter(k => k.startsWith('rk-outreach')).length)") == 0
+    assert Booking.objects.count() == 1
+
+
+def test_outreach_pages_at_both_sizes_pass_axe(page, trip):
+    """The trip list, the new-trip form, a trip and the intake app, in Indonesian, at 360×740 and 1280×800."""
+    sign_in(page, "petugas", PASSWORD)
+    for path, name in (("/jemput-bola/", "outreach-10-trips"), ("/jemput-bola/baru/", "outreach-11-new-trip"),
+                       (trip.get_absolute_url(), "outreach-12-trip"),
+                       (f"/jemput-bola/aplikasi/#{trip.public_id}", "outreach-13-app")):
+        page.goto(page.base + path)
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("document.documentElement.lang") == "id"
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), f"{path} scrolls sideways"
+        check_accessibility(page)
+        shot(page, name)
+    assert "Kirim sekarang" in page.inner_text("main") and "Dobo" in page.inner_text("#trip-title")
