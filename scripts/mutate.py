@@ -210,15 +210,13 @@ def measure(module: str, workers: int, sample: int = 0) -> dict:
     if sample and sample < total:  # a fixed random sample (seeded): an estimate, said so in the report
         import random
 
-        found = sorted(random.Random(13).sample(found, sample), key=lambda m: m["line"])
+        found = random.Random(13).sample(found, sample)  # in random order: a run cut short is still a sample
     tests = MODULES[module]
     copies = [make_copy(module, n) for n in range(workers)]
     deselect = DESELECT.get(module, "")
     outcome, baseline = run_tests(copies[0], tests, timeout=600, deselect=deselect)
     if outcome != "survived":
         raise SystemExit(f"{module}: the tests fail without any mutant; fix them first")
-    for other in copies[1:]:
-        run_tests(other, tests, timeout=600, deselect=deselect)  # creates each copy's test database once
     timeout = max(30.0, baseline * 4)
     print(f"{module}: {len(found)} mutants, tests take {baseline:.1f} s", flush=True)
     free = list(copies)
@@ -229,6 +227,8 @@ def measure(module: str, workers: int, sample: int = 0) -> dict:
             (workdir / module).write_text(mutant["source"])
             status, _seconds = run_tests(workdir, tests, timeout, deselect)
             mutant["status"] = "killed" if status in ("killed", "timeout") else "survived"
+            with open(ROOT / f".mutation-progress-{module.replace('/', '-')}.jsonl", "a") as progress:
+                progress.write(json.dumps({"line": mutant["line"], "what": mutant["what"], "status": mutant["status"]}) + "\n")
         finally:
             (workdir / module).write_text(path.read_text())
             free.append(workdir)
