@@ -270,6 +270,8 @@ def markdown(results: list[dict]) -> str:
     for r in results:
         before = PREVIOUS.get(r["module"])
         sampled = f" (sample of {r['of']})" if r.get("of", r["mutants"]) > r["mutants"] else ""
+        if r.get("partial"):
+            sampled = f" (random sample of {r['of']}, run cut short by the session's end)"
         lines.append(
             f"| `{r['module']}` | {r['mutants']}{sampled} | {r['killed']} | {r['score']:.0%} | "
             f"{before:.0%} | {', '.join('`' + t.split('/')[-1] + '`' for t in r['tests'])} | {r['seconds'] / 60:.1f} |"
@@ -285,10 +287,32 @@ def markdown(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def write_partial_report(results_path: Path) -> None:
+    """The section from finished modules plus, for a run cut short, the mutants it got through."""
+    stored = json.loads(results_path.read_text()) if results_path.exists() else {}
+    for module in MODULES:
+        progress = ROOT / f".mutation-progress-{module.replace('/', '-')}.jsonl"
+        if module in stored or not progress.exists():
+            continue
+        done = [json.loads(line) for line in progress.read_text().splitlines() if line.strip()]
+        if done:
+            stored[module] = {
+                "module": module, "mutants": len(done), "of": len(mutants(ROOT / module)), "partial": True,
+                "killed": sum(1 for m in done if m["status"] == "killed"),
+                "score": sum(1 for m in done if m["status"] == "killed") / len(done), "seconds": 0,
+                "survivors": [m for m in done if m["status"] == "survived"], "tests": MODULES[module],
+            }
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.run import write_section
+
+    write_section("mutation", markdown([stored[m] for m in MODULES if m in stored]))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("modules", nargs="*", default=list(MODULES))
     parser.add_argument("--list", action="store_true")
+    parser.add_argument("--report", action="store_true", help="write the section from the results so far (runs cut short count as partial samples)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--sample", type=int, default=0, help="run a seeded random sample of N mutants per module")
     args = parser.parse_args()
@@ -298,6 +322,9 @@ def main():
                 print(f"{module}:{m['line']}: {m['what']}")
         return
     results_path = ROOT / ".mutation-results.json"
+    if args.report:
+        write_partial_report(results_path)
+        return
     for module in args.modules:
         result = measure(module, args.workers, args.sample)
         # re-read just before writing: another run may be measuring other modules at the same time
