@@ -274,7 +274,7 @@ def markdown(results: list[dict]) -> str:
             sampled = f" (random sample of {r['of']}, run cut short by the session's end)"
         lines.append(
             f"| `{r['module']}` | {r['mutants']}{sampled} | {r['killed']} | {r['score']:.0%} | "
-            f"{before:.0%} | {', '.join('`' + t.split('/')[-1] + '`' for t in r['tests'])} | {r['seconds'] / 60:.1f} |"
+            f"{before:.0%} | {', '.join('`' + t.split('/')[-1] + '`' for t in r['tests'])} | {(f"{r['seconds'] / 60:.1f}" if r['seconds'] else '—')} |"
         )
     total_m, total_k = sum(r["mutants"] for r in results), sum(r["killed"] for r in results)
     lines += ["", f"All together: {total_k} of {total_m} mutants killed ({total_k / total_m:.0%}); aim: at least "
