@@ -272,9 +272,10 @@ def markdown(results: list[dict]) -> str:
         sampled = f" (sample of {r['of']})" if r.get("of", r["mutants"]) > r["mutants"] else ""
         if r.get("partial"):
             sampled = f" (random sample of {r['of']}, run cut short by the session's end)"
+        minutes = f"{r['seconds'] / 60:.1f}" if r["seconds"] else "—"
         lines.append(
             f"| `{r['module']}` | {r['mutants']}{sampled} | {r['killed']} | {r['score']:.0%} | "
-            f"{before:.0%} | {', '.join('`' + t.split('/')[-1] + '`' for t in r['tests'])} | {(f"{r['seconds'] / 60:.1f}" if r['seconds'] else '—')} |"
+            f"{before:.0%} | {', '.join('`' + t.split('/')[-1] + '`' for t in r['tests'])} | {minutes} |"
         )
     total_m, total_k = sum(r["mutants"] for r in results), sum(r["killed"] for r in results)
     lines += ["", f"All together: {total_k} of {total_m} mutants killed ({total_k / total_m:.0%}); aim: at least "
