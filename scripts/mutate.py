@@ -243,8 +243,12 @@ def measure(module: str, workers: int, sample: int = 0) -> dict:
         shutil.rmtree(workdir, ignore_errors=True)
     return {
         "module": module, "mutants": len(results), "of": total, "killed": killed, "score": killed / len(results) if results else 1.0,
-        "seconds": time.monotonic() - started, "survivors": survivors, "tests": tests,
+        "seconds": time.monotonic() - started, "survivors": survivors, "tests": tests, "commit": _commit(),
     }
+
+
+def _commit() -> str:
+    return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
 
 
 PREVIOUS = {  # issue #13's measurement before its tests (760 mutants in all, 69 % killed)
@@ -262,10 +266,11 @@ def markdown(results: list[dict]) -> str:
         "operator swapped, a call statement removed, a returned value replaced by None, `continue` → `break`); the "
         "module's tests run on SQLite against it and must fail. Docstrings, gettext messages, imports and "
         "annotations are not mutated. The previous figures were measured with another tool and operator set, so "
-        "compare them loosely.",
+        "compare them loosely. The machine's 2 cores were shared with 7 other sessions: a module's tests took "
+        "1–5 minutes instead of seconds, so the slow modules were run on a seeded random sample of their mutants.",
         "",
-        "| module | mutants | killed | score | before | tests run | minutes |",
-        "| --- | ---: | ---: | ---: | ---: | --- | ---: |",
+        "| module | mutants | killed | score | before | tests run | minutes | code at |",
+        "| --- | ---: | ---: | ---: | ---: | --- | ---: | --- |",
     ]
     for r in results:
         before = PREVIOUS.get(r["module"])
@@ -275,7 +280,7 @@ def markdown(results: list[dict]) -> str:
         minutes = f"{r['seconds'] / 60:.1f}" if r["seconds"] else "—"
         lines.append(
             f"| `{r['module']}` | {r['mutants']}{sampled} | {r['killed']} | {r['score']:.0%} | "
-            f"{before:.0%} | {', '.join('`' + t.split('/')[-1] + '`' for t in r['tests'])} | {minutes} |"
+            f"{before:.0%} | {', '.join('`' + t.split('/')[-1] + '`' for t in r['tests'])} | {minutes} | {r.get('commit', 'a61987d+')} |"
         )
     total_m, total_k = sum(r["mutants"] for r in results), sum(r["killed"] for r in results)
     lines += ["", f"All together: {total_k} of {total_m} mutants killed ({total_k / total_m:.0%}); aim: at least "
@@ -302,6 +307,7 @@ def write_partial_report(results_path: Path) -> None:
                 "killed": sum(1 for m in done if m["status"] == "killed"),
                 "score": sum(1 for m in done if m["status"] == "killed") / len(done), "seconds": 0,
                 "survivors": [m for m in done if m["status"] == "survived"], "tests": MODULES[module],
+                "commit": _commit(),
             }
     sys.path.insert(0, str(ROOT))
     from benchmarks.run import write_section
