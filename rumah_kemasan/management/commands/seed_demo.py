@@ -12,8 +12,11 @@ from accounts import services as account_services
 from accounts.models import Business, District, User
 from accounts.roles import Role
 from bookings import services as booking_services
-from bookings.models import Service
+from bookings.demo import generate_bookings
+from bookings.models import Booking, Service
 from core.uploads import encode_image
+from materials.demo import seed_store
+from payments.demo import seed_payments
 from products import services as product_services
 from products.models import Product
 
@@ -53,9 +56,6 @@ class Command(BaseCommand):
             if first_time:
                 self.demo_money_and_store(users["pemilik"], users["petugas"], users["bendahara"])
         if options["bookings"]:
-            from bookings.demo import generate_bookings
-            from bookings.models import Booking
-
             existing = Booking.objects.filter(business__owner__username__startswith="demo-owner-").count()
             missing = max(0, options["bookings"] - existing)
             if missing:
@@ -82,9 +82,6 @@ class Command(BaseCommand):
 
     def demo_money_and_store(self, owner, staff, treasurer):
         """The store's materials with their stock, and a sablon print job paid half in cash."""
-        from materials.demo import seed_store
-        from payments.demo import seed_payments
-
         seed_store(actor=staff)
         product = Product.objects.filter(business__owner=owner).order_by("pk").last()
         sablon = Service.objects.get(slug="sablon")
