@@ -61,6 +61,10 @@ class Command(BaseCommand):
             if missing:
                 self.stdout.write(f"Generating {missing} bookings with their histories…")
                 generate_bookings(missing, seed=existing + 1, stdout=self.stdout)
+                from reports.demo import generate_surveys
+
+                generated = Booking.objects.filter(business__owner__username__startswith="demo-owner-")
+                self.stdout.write(f"  {generate_surveys(generated, seed=existing + 1)} survey answers")
         self.stdout.write(self.style.SUCCESS("Demo accounts (password: %s):" % PASSWORD))
         for username, _name, role in ACCOUNTS:
             self.stdout.write(f"  {username:<9} {Role(role).label}")
