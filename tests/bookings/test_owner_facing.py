@@ -3,7 +3,6 @@ requests, history titles, context carried between pages, and generated data that
 import datetime
 
 import pytest
-from django.core import mail  # noqa: F401 - keeps the outbox fixture semantics obvious
 from django.urls import reverse
 
 from bookings.models import Booking, Service
@@ -48,8 +47,16 @@ def test_ready_page_and_notice_say_since_when_where_and_when_not_an_estimate(cli
     settings.RK_OFFICE_HOURS = "Senin–Jumat 08.00–15.00 WIT"
     booking = booking_submit(actor=owner, product=product, service=Service.objects.get(slug="sablon"), quantity=50)
     booking_verify(booking=booking, actor=staff)
-    booking_transition(booking=booking, actor=staff, name="start_production")
+    # Production starts once the quotation is accepted and paid (payments app).
+    from accounts.roles import Role
     from bookings.services import booking_finish_production
+    from payments import services as payments
+    from payments.models import Quotation
+    from tests.factories import UserFactory
+
+    payments.quotation_accept(quotation=payments.current_quotation(booking), actor=owner, via=Quotation.AcceptedVia.APP)
+    payments.payment_record(booking=booking, actor=UserFactory(role=Role.TREASURER), method="cash", amount=booking.estimated_cost)
+    booking_transition(booking=booking, actor=staff, name="start_production_direct")
 
     booking_finish_production(booking=booking, actor=staff, quantity_produced=52)
     notice = Notification.objects.filter(recipient=owner, kind="booking_status").latest("pk")
@@ -135,7 +142,7 @@ def test_context_is_carried_between_pages(client, owner, product):
     assert business_form.initial["email"] == "ina@example.org" and business_form.initial["owner_name"] == owner.name
 
 
-def test_one_style_of_empty_choice():
+def test_one_style_of_empty_choice(db):
     from accounts.forms import BusinessForm
     from products.forms import ProductForm
 
