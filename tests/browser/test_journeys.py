@@ -68,7 +68,7 @@ def test_owner_journey(page, photo_file):
     page.fill("#id_quantity", "1")
     # Services are described choices; the estimate stands out, right above the submit button.
     assert "Dokumen yang diperlukan" in page.inner_text("#div_id_service") or "Tanpa dokumen" in page.inner_text("#div_id_service")
-    assert "250.000" in page.inner_text("#cost-hint")
+    assert page.inner_text("#cost-hint") == "Rp 250.000"
     assert page.evaluate(  # measured in one go: the page may still be scrolling smoothly
         "document.querySelector('.estimate').getBoundingClientRect().bottom"
         " <= document.querySelector('#submit-id-submit').getBoundingClientRect().top"
