@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.utils import translation
 from django.utils.module_loading import import_string
 
 from notifications.gateways import (  # noqa: F401 - the channel's vocabulary, re-exported
@@ -22,6 +23,7 @@ from notifications.gateways import (  # noqa: F401 - the channel's vocabulary, r
     PermanentGatewayError,
     WebhookRejected,
 )
+from notifications.models import Channel
 
 _gateways: dict = {}
 
@@ -39,11 +41,8 @@ def text_with_link(notification) -> str:
     """The message body, and for messages that leave the app the full address to open."""
     if not notification.link:
         return notification.body
-    from django.utils import translation
-    from django.utils.translation import gettext
-
     with translation.override(notification.recipient.language):
-        label = gettext("Open:")
+        label = translation.gettext("Open:")
     return f"{notification.body}\n\n{label} {settings.RK_SITE_URL.rstrip('/')}{notification.link}"
 
 
@@ -57,8 +56,6 @@ def send(notification) -> str:
 
     Raises GatewayError (retry), OutcomeUnknown (ask before resending) or PermanentGatewayError.
     """
-    from notifications.models import Channel
-
     recipient = notification.recipient
     if notification.channel == Channel.IN_APP:
         return ""

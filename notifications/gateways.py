@@ -10,7 +10,7 @@ the person the message twice. The interface therefore has three parts:
   ``LookupUnsupported`` where the provider has no status API (or none without its id).
 - ``parse_webhook(request) -> [StatusReport]``; ``WebhookRejected`` on a bad signature.
 
-Per provider (see docs/notifications.md for the guarantee each gives):
+Per provider (the README, "Notifications and what happens when things fail", states the guarantee of each):
 
 ============  ===========================  ===========================  =========================
 provider      message id on send           status lookup                webhook authenticity
@@ -39,7 +39,7 @@ from dataclasses import dataclass
 import requests
 from django.conf import settings
 
-from notifications.models import DeliveryStatus
+from notifications.models import DELIVERY_RANK, DeliveryStatus
 
 logger = logging.getLogger(__name__)
 
@@ -319,8 +319,6 @@ class MetaCloudGateway(HttpGatewayBase):
 
 
 def _rank(status):
-    from notifications.models import DELIVERY_RANK
-
     return DELIVERY_RANK.get(status, 0)
 
 

@@ -19,15 +19,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.roles import Role
-from core.permissions import role_required
+from accounts.permissions import acting_office_required as office_actor
+from accounts.permissions import work_reader_required as office_reader
 from core.uploads import clean_image
 from outreach import selectors, services
 from outreach.forms import IntakeForm, TripForm, VisitForm
 from outreach.models import OutreachRecord
 
-office_reader = role_required(Role.STAFF, Role.ADMIN, Role.MANAGER)
-office_actor = role_required(Role.STAFF, Role.ADMIN)
 MAX_PHOTOS = 3
 
 # Files the service worker keeps for the offline app (precached with a revision from their content).

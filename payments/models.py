@@ -214,6 +214,14 @@ class LedgerEntry(models.Model):
         raise ValueError("Ledger entries are immutable; record a reversing entry instead.")
 
     @property
+    def is_refund(self) -> bool:
+        return self.kind == self.Kind.REFUND
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.kind == self.Kind.REVERSAL
+
+    @property
     def receipt_code(self) -> str:
         if self.receipt_number is None:
             return ""

@@ -8,6 +8,7 @@ from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts.models import Business
 from bookings.selectors import visible_bookings
 from payments import services
 from payments.models import DayClose, LedgerEntry, Method, PaymentRule, Quotation, QuotaUse, TransferClaim
@@ -113,8 +114,6 @@ def cash_book(*, year: int, month: int | None = None) -> dict:
 
 def quotas_for_owner(user) -> list[dict]:
     """For each of the owner's businesses and each service with a quota: used and remaining this year."""
-    from accounts.models import Business
-
     year = timezone.localdate().year
     rules = list(PaymentRule.objects.filter(Q(quota_units__isnull=False) | Q(quota_requests__isnull=False))
                  .select_related("service").filter(service__is_active=True).order_by("service__sort_order"))

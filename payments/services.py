@@ -19,7 +19,7 @@ from bookings.models import Booking, Service
 from bookings.workflow import Status, TransitionError
 from core.formatting import format_rupiah
 from core.uploads import CleanFile
-from payments import notices
+from payments import gateways, notices
 from payments.models import (
     QRIS_CAP, DayClose, GatewayCharge, LedgerEntry, Method, PaymentRule, Quotation, QuotaUse, ReceiptCounter,
     TransferClaim,
@@ -415,8 +415,6 @@ def transfer_claim_reject(*, claim: TransferClaim, actor, reason: str) -> Transf
 
 
 def qris_charge_create(*, booking: Booking, actor, amount: int) -> GatewayCharge:
-    from payments import gateways
-
     amount = _check_amount(amount)
     rule = rule_for(booking.service)
     _check_method(booking, Method.QRIS, rule, amount)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import random
 
+from django.db.models import OuterRef, Subquery
+
+from bookings.models import Booking
 from bookings.workflow import Status
 from reports.models import SurveyResponse
 from reports.survey import ELEMENTS
@@ -23,10 +26,6 @@ def generate_surveys(bookings, *, seed: int = 2026) -> int:
         rows.append(SurveyResponse(booking_id=pk, **scores))
     made = SurveyResponse.objects.bulk_create(rows, batch_size=1000)
     # Answered when the request was completed (auto_now_add stamped them now).
-    from django.db.models import OuterRef, Subquery
-
-    from bookings.models import Booking
-
     closed = Booking.objects.filter(pk=OuterRef("booking_id")).values("closed_at")[:1]
     SurveyResponse.objects.filter(pk__in=[r.pk for r in made]).update(created_at=Subquery(closed), updated_at=Subquery(closed))
     return len(rows)

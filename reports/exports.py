@@ -100,6 +100,34 @@ def _summary(report) -> Table:
     )
 
 
+def _intake_tables(i) -> list[Table]:
+    """Guest book, accounts and turnover (issue 9)."""
+    rows = [
+        (_("Visits in the guest book"), i["visits"], COUNT),
+        (_("Consultations"), i["consultations"], COUNT),
+        (_("Consultations turned into a request"), i["converted"], COUNT),
+        (_("First-time visitors"), i["first_time"], COUNT),
+        (_("Minutes of visits"), i["minutes"], COUNT),
+        (_("Owners served without an account"), i["without_account"], COUNT),
+        (_("Accounts entered by staff"), i["entered_by_staff"], COUNT),
+        (_("Accounts claimed"), i["claimed"], COUNT),
+        (_("Claim rate"), i["claim_rate"], RATE),
+        (_("Turnover answers in the survey"), i["turnover"]["answered"], COUNT),
+        (_("Turnover up"), i["turnover"]["up"], COUNT),
+        (_("Turnover the same"), i["turnover"]["same"], COUNT),
+        (_("Turnover down"), i["turnover"]["down"], COUNT),
+        (_("Share with a higher turnover"), i["turnover"]["up_rate"], RATE),
+    ]
+    result = [Table(_("Guest book and accounts"), [(_("Measure"), TEXT), (_("Value"), TEXT)],
+                    [[label, value] for label, value, _kind in rows], row_kinds=[kind for _l, _v, kind in rows])]
+    titles = {"purpose": _("Visits by purpose"), "district": _("Visits by regency or city"),
+              "gender": _("Visits by gender"), "first_visit": _("Visits by first visit")}
+    for key, title in titles.items():
+        result.append(Table(title, [(_("Group"), TEXT), (_("Visits"), COUNT), (_("Consultations"), COUNT)],
+                            [[str(r["label"]), r["visits"], r["consultations"]] for r in i["by"][key]]))
+    return result
+
+
 def tables(report) -> list[Table]:
     result = [
         _summary(report),
@@ -108,9 +136,10 @@ def tables(report) -> list[Table]:
               [[str(r["label"]), r["count"], r["p50"], r["p90"], r["total_days"]] for r in report["stages"]]),
     ]
     names = {"service": _("By service"), "district": _("By regency or city"), "sector": _("By sector"),
-             "scale": _("By business scale"), "gender": _("By owner's gender"), "staff": _("By staff member")}
+             "scale": _("By business scale"), "gender": _("By owner's gender"), "staff": _("By staff member"),
+             "channel": _("By channel")}
     for key, title in names.items():
-        extra = key in ("service", "staff")
+        extra = key in ("service", "staff", "channel")
         columns = [(_("Group"), TEXT), (_("Submitted"), COUNT), (_("Completed"), COUNT), (_("UMKM served"), COUNT),
                    (_("Units produced"), COUNT), (_("Value (Rp)"), RUPIAH)]
         if extra:
@@ -119,6 +148,7 @@ def tables(report) -> list[Table]:
             [str(r["label"]), r["submitted"], r["completed"], r["umkm"], r["units"], r["value"]] + ([r.get("lead_p50")] if extra else [])
             for r in report["breakdowns"][key]
         ]))
+    result.extend(_intake_tables(report["intake"]))
     result.append(Table(_("Weekly"), [(_("Week starting"), DATE), (_("Submitted"), COUNT), (_("Completed"), COUNT),
                                       (_("Backlog at the end"), COUNT)],
                         [[w["week"], w["submitted"], w["completed"], w["backlog"]] for w in report["weekly"]]))

@@ -5,8 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import District
-from bookings.filters import office_users
-from bookings.models import Service
+from accounts.selectors import office_users
+from bookings.models import BookingChannel, Service
 from reports.metrics import ReportParams
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -37,6 +37,7 @@ class ReportForm(forms.Form):
     service = forms.ModelChoiceField(label=_("Service"), queryset=Service.objects.order_by("sort_order"), required=False, empty_label=_("All"))
     district = forms.ModelChoiceField(label=_("Regency/city"), queryset=District.objects.all(), required=False, empty_label=_("All"))
     staff = forms.ModelChoiceField(label=_("Staff member"), queryset=None, required=False, empty_label=_("All"))
+    channel = forms.ChoiceField(label=_("Channel"), choices=[("", _("All")), *BookingChannel.choices], required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,4 +77,5 @@ class ReportForm(forms.Form):
             service_id=data["service"].pk if data.get("service") else None,
             district_id=data["district"].pk if data.get("district") else None,
             staff_id=data["staff"].pk if data.get("staff") else None,
+            channel=data.get("channel") or None,
         )

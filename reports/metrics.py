@@ -12,6 +12,15 @@ Definitions:
 - time per stage: the time requests completed in the period spent in each status.
 - UMKM served: distinct businesses with a request completed in the period; first-time: of those, the
   ones with no request completed before the period.
+- channel: how requests came in (online, counter, WhatsApp, outreach); the whole report can be limited
+  to one channel, and every breakdown has a "by channel" table.
+- guest book (issue 9): visits logged in the period, by purpose, regency/city, gender and first visit;
+  consultations (every purpose but collecting goods) and those turned into a request.
+- owners served without an account: owners with a request submitted in the period who have not (yet)
+  taken over the account staff made for them. Claim rate: of the owners staff entered in the period,
+  the share who claimed the account by now.
+- turnover change: surveys answered in the period that gave a turnover band, compared with the band the
+  business had before (recorded at intake): up, same or down.
 """
 from __future__ import annotations
 
@@ -22,10 +31,13 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Business
-from bookings.models import Booking, BookingEvent
-from bookings.workflow import Status
+from accounts.models import AccountEvent, Business, User
+from bookings.models import Booking, BookingChannel, BookingEvent
+from bookings.workflow import Action, Status
+from intake.models import Visit
 from reports.dbfunctions import DaysBetween, LocalDate, LocalWeekStart, grouped_percentiles, percentiles
+from reports.models import SurveyResponse
+from reports.survey import ikm, ikm_by
 
 FRACTIONS = [0.5, 0.9]
 LEAD_TIME_BUCKETS = [(0, 5), (5, 10), (10, 20), (20, 40), (40, None)]
@@ -38,6 +50,7 @@ class ReportParams:
     service_id: int | None = None
     district_id: int | None = None
     staff_id: int | None = None
+    channel: str | None = None
 
     @property
     def start_at(self) -> datetime.datetime:
@@ -58,6 +71,7 @@ class ReportParams:
         return cls(
             start=datetime.date.fromisoformat(data["start"]), end=datetime.date.fromisoformat(data["end"]),
             service_id=data.get("service_id"), district_id=data.get("district_id"), staff_id=data.get("staff_id"),
+            channel=data.get("channel"),
         )
 
 
@@ -69,6 +83,8 @@ def scope(params: ReportParams):
         qs = qs.filter(business__district_id=params.district_id)
     if params.staff_id:
         qs = qs.filter(assignee_id=params.staff_id)
+    if params.channel:
+        qs = qs.filter(channel=params.channel)
     return qs
 
 
@@ -114,7 +130,7 @@ def summary(params: ReportParams) -> dict:
     returning = completed(params).filter(business__in=served_before).values("business").distinct().count()
     row["first_time"] = row["umkm"] - returning
     lead = percentiles(completed(params), lead_time(), FRACTIONS)
-    revisions = BookingEvent.objects.filter(action="request_revision", booking__in=completed(params).values("pk")).count()
+    revisions = BookingEvent.objects.filter(action=Action.REQUEST_REVISION, booking__in=completed(params).values("pk")).count()
     row.update(
         lead_p50=lead[0.5],
         lead_p90=lead[0.9],
@@ -152,6 +168,7 @@ CHOICE_LABELS = {
     "sector": dict(Business.Sector.choices),
     "scale": dict(Business.Scale.choices),
     "gender": dict(Business.Gender.choices),
+    "channel": dict(BookingChannel.choices),
 }
 
 BREAKDOWNS = {
@@ -161,6 +178,7 @@ BREAKDOWNS = {
     "scale": ("business__scale", "business__scale"),
     "gender": ("business__owner_gender", "business__owner_gender"),
     "staff": ("assignee__name", "assignee_id"),
+    "channel": ("channel", "channel"),
 }
 
 
@@ -182,7 +200,7 @@ def breakdown(params: ReportParams, dimension: str) -> list[dict]:
         )
         .order_by("-completed", label)
     )
-    if dimension in ("staff", "service"):
+    if dimension in ("staff", "service", "channel"):
         medians = grouped_percentiles(completed(params), key, lead_time(), [0.5])
         for row in rows:
             row["lead_p50"] = medians.get(row[key], {}).get(0.5)
@@ -234,9 +252,6 @@ def lead_time_distribution(params: ReportParams) -> list[dict]:
 
 def build(params: ReportParams) -> dict:
     """Everything the report page and the exports show."""
-    from reports.models import SurveyResponse
-    from reports.survey import ikm, ikm_by
-
     surveys = SurveyResponse.objects.filter(
         booking__in=scope(params).values("pk"), created_at__gte=params.start_at, created_at__lt=params.end_at
     )
@@ -249,4 +264,75 @@ def build(params: ReportParams) -> dict:
         "distribution": lead_time_distribution(params),
         "ikm": ikm(surveys),
         "ikm_by_service": ikm_by(surveys, "booking__service__name"),
+        "intake": intake_summary(params),
+    }
+
+
+VISIT_BREAKDOWNS = {
+    "purpose": "purpose",
+    "district": "district__name",
+    "gender": "gender",
+    "first_visit": "is_first_visit",
+}
+
+
+def _visits(params: ReportParams):
+    qs = Visit.objects.filter(visited_at__gte=params.start_at, visited_at__lt=params.end_at)
+    if params.district_id:
+        qs = qs.filter(district_id=params.district_id)
+    if params.staff_id:
+        qs = qs.filter(staff_id=params.staff_id)
+    if params.channel:
+        qs = qs.filter(channel=params.channel)
+    return qs
+
+
+def intake_summary(params: ReportParams) -> dict:
+    """Guest book, accounts and turnover figures of the period (a handful of aggregate queries)."""
+    visits = _visits(params)
+    consultation = ~Q(purpose=Visit.Purpose.COLLECT)
+    totals = visits.aggregate(
+        visits=Count("pk"), consultations=Count("pk", filter=consultation),
+        converted=Count("pk", filter=consultation & Q(booking__isnull=False)),
+        first_time=Count("pk", filter=Q(is_first_visit=True)), minutes=Sum("duration_minutes", default=0),
+    )
+    labels = {
+        "purpose": dict(Visit.Purpose.choices), "gender": dict(Business.Gender.choices),
+        "first_visit": {True: _("First visit"), False: _("Returning")},
+    }
+    by = {}
+    for name, field in VISIT_BREAKDOWNS.items():
+        rows = visits.values(field).annotate(
+            n=Count("pk"), consultations=Count("pk", filter=consultation)
+        ).order_by("-n", field)
+        by[name] = [
+            {"label": labels.get(name, {}).get(row[field], row[field]) if row[field] not in (None, "") else _("Not stated"),
+             "visits": row["n"], "consultations": row["consultations"]}
+            for row in rows
+        ]
+    owners_submitting = scope(params).filter(_in("submitted_at", params)).values("business__owner")
+    without_account = User.objects.filter(pk__in=owners_submitting, is_claimed=False).count()
+    entered = AccountEvent.objects.filter(
+        action=AccountEvent.Action.CREATED_BY_STAFF, created_at__gte=params.start_at, created_at__lt=params.end_at
+    ).values("user")
+    claims = User.objects.filter(pk__in=entered).aggregate(entered=Count("pk"), claimed=Count("pk", filter=Q(is_claimed=True)))
+    order = {value: index for index, value in enumerate(Business.TurnoverBand.values)}
+    change = {"up": 0, "same": 0, "down": 0, "answered": 0}
+    surveys = SurveyResponse.objects.filter(
+        booking__in=scope(params).values("pk"), created_at__gte=params.start_at, created_at__lt=params.end_at,
+    ).exclude(turnover_band="")
+    for now, before in surveys.values_list("turnover_band", "turnover_band_before"):  # one row per survey, few
+        change["answered"] += 1
+        if before in order and now in order:
+            key = "up" if order[now] > order[before] else "down" if order[now] < order[before] else "same"
+            change[key] += 1
+    compared = change["up"] + change["same"] + change["down"]
+    return {
+        **totals,
+        "by": by,
+        "without_account": without_account,
+        "entered_by_staff": claims["entered"],
+        "claimed": claims["claimed"],
+        "claim_rate": claims["claimed"] / claims["entered"] if claims["entered"] else None,
+        "turnover": {**change, "compared": compared, "up_rate": change["up"] / compared if compared else None},
     }

@@ -28,6 +28,10 @@ class SurveyResponse(TimeStampedModel):
     u8 = models.PositiveSmallIntegerField(validators=SCORE)
     u9 = models.PositiveSmallIntegerField(validators=SCORE)
     comment = models.TextField(_("comment or suggestion"), blank=True)
+    # The ministry's indicator for assisted UMKM (increase in business volume): the monthly turnover band
+    # now, next to the band the business had before (recorded at intake), copied when the survey is answered.
+    turnover_band = models.CharField(_("monthly turnover now"), max_length=12, blank=True)
+    turnover_band_before = models.CharField(_("monthly turnover before"), max_length=12, blank=True)
 
     class Meta:
         verbose_name = _("satisfaction survey response")
@@ -72,3 +76,11 @@ class ReportExport(TimeStampedModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY
+
+    @property
+    def has_failed(self) -> bool:
+        return self.status == self.Status.FAILED

@@ -3,13 +3,16 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.core.files.base import ContentFile
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from bookings.workflow import Status
-from reports.metrics import ReportParams
+from core.tasks import enqueue_after_commit
+from reports import exports, tasks
+from reports.metrics import ReportParams, build
 from reports.models import ReportExport, SurveyResponse
 
 EXTENSIONS = {
@@ -37,12 +40,9 @@ def export_file_name(export: ReportExport) -> str:
 
 def export_request(*, user, kind: str, params: ReportParams, language: str | None = None) -> ReportExport:
     """Record the export and hand it to the worker; it is written in ``language`` (default: the active one)."""
-    from core.tasks import enqueue_after_commit
-    from reports.tasks import build_export
-
     data = {**params.as_dict(), "language": language or translation.get_language() or settings.LANGUAGE_CODE}
     export = ReportExport.objects.create(requested_by=user, kind=kind, params=data)
-    enqueue_after_commit(build_export, export.pk)
+    enqueue_after_commit(tasks.build_export, export.pk)
     return export
 
 
@@ -64,9 +64,6 @@ def export_build(*, export: ReportExport) -> None:
 
 
 def _export_content(kind: str, params: ReportParams) -> bytes:
-    from reports import exports
-    from reports.metrics import build
-
     if kind == ReportExport.Kind.REPORT_XLSX:
         return exports.report_xlsx(build(params))
     if kind == ReportExport.Kind.REPORT_CSV:
@@ -76,14 +73,20 @@ def _export_content(kind: str, params: ReportParams) -> bytes:
     return exports.bookings_csv(params)
 
 
-def survey_submit(*, booking, user, answers: dict, comment: str = "") -> SurveyResponse:
+def survey_submit(*, booking, user, answers: dict, comment: str = "", turnover_band: str = "") -> SurveyResponse:
     if booking.business.owner_id != user.pk:
         raise ValidationError(_("Only the owner of the request can answer its survey."))
     if booking.status != Status.DONE:
         raise ValidationError(_("The survey opens once the request is completed."))
     if SurveyResponse.objects.filter(booking=booking).exists():
         raise ValidationError(_("This survey has already been answered. Thank you!"))
-    response = SurveyResponse(booking=booking, comment=comment, **answers)
+    business = booking.business
+    response = SurveyResponse(booking=booking, comment=comment, turnover_band=turnover_band or "",
+                              turnover_band_before=business.turnover_band if turnover_band else "", **answers)
     response.full_clean()
-    response.save()
+    with transaction.atomic():
+        response.save()
+        if turnover_band and business.turnover_band != turnover_band:
+            business.turnover_band = turnover_band  # the latest band is the baseline of the next survey
+            business.save(update_fields=["turnover_band", "updated_at"])
     return response

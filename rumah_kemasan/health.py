@@ -17,6 +17,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from core.heartbeats import heartbeats_by_kind
+from notifications.models import Notification
+from rumah_kemasan.celery import app as celery_app
 
 
 def _database() -> str:
@@ -26,9 +28,7 @@ def _database() -> str:
 
 
 def _broker() -> str:
-    from rumah_kemasan.celery import app
-
-    with app.connection_for_write() as conn:
+    with celery_app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
     return "ok"
 
@@ -45,8 +45,6 @@ def _liveness(ages: list[tuple[str, float]]) -> dict:
 
 
 def _outbox(now: datetime.datetime) -> dict:
-    from notifications.models import Notification
-
     status = Notification.Status
     # Waiting to be sent (or claimed by a worker) for too long: delivery is stuck.
     waiting = [status.PENDING] + ([status.SENDING] if hasattr(status, "SENDING") else [])

@@ -123,6 +123,83 @@ def test_outreach_sync_never_500(client, staff, data, kind):
     assert response["Content-Type"] == "application/json"
 
 
+# --- issue 9: counter intake, guest book, claims, WhatsApp codes, merge ---------------------------------
+
+COUNTER_FIELDS = ["name", "phone", "gender", "district", "sector", "scale", "business_name", "nik", "consent",
+                  "turnover_band", "product_name", "service", "quantity", "notes", "client_uuid"]
+
+
+@EXAMPLES
+@given(data=st.fixed_dictionaries({f: typed for f in COUNTER_FIELDS}))
+def test_counter_intake_form(db, data):
+    from intake.forms import CounterIntakeForm
+
+    assert_names_fields(CounterIntakeForm(data), data)
+
+
+@EXAMPLES
+@given(data=st.fixed_dictionaries({f: typed for f in ["business", "product", "product_name", "turnover_band", "service", "quantity", "notes"]}))
+def test_counter_intake_form_for_a_known_owner(product, data):
+    from intake.forms import CounterIntakeForm
+
+    assert_names_fields(CounterIntakeForm(data, owner=product.business.owner), data)
+
+
+@EXAMPLES
+@given(data=st.fixed_dictionaries({f: typed for f in COUNTER_FIELDS}))
+def test_counter_page_never_500(client, staff, data):
+    client.force_login(staff)
+    data = {k: v.replace("\x00", "") for k, v in data.items()}
+    assert client.post(reverse("intake:counter_new"), data).status_code in (200, 302)
+
+
+@EXAMPLES
+@given(data=st.fixed_dictionaries({f: typed for f in ["phone", "name", "district", "gender", "purpose", "duration_minutes", "note"]}))
+def test_visit_form_and_page(client, staff, data):
+    from intake.forms import VisitForm
+
+    assert_names_fields(VisitForm(data), data)
+    client.force_login(staff)
+    data = {k: v.replace("\x00", "") for k, v in data.items()}
+    assert client.post(reverse("intake:visits"), data).status_code in (200, 302)
+
+
+@EXAMPLES
+@given(phone=typed)
+def test_code_request_form(client, db, phone):
+    from django.core.cache import cache
+
+    from accounts.forms import CodeRequestForm
+
+    assert_names_fields(CodeRequestForm({"phone": phone}), phone)
+    cache.clear()
+    assert client.post(reverse("accounts:code_request"), {"phone": phone.replace("\x00", "")}).status_code in (200, 302)
+
+
+@EXAMPLES
+@given(code=typed)
+def test_code_verify_form(db, code):
+    from accounts.forms import CodeVerifyForm
+
+    assert_names_fields(CodeVerifyForm({"code": code}), code)
+
+
+@EXAMPLES
+@given(data=st.fixed_dictionaries({f: typed for f in ["password1", "password2"]}))
+def test_claim_form(owner, data):
+    from accounts.forms import ClaimForm
+
+    assert_names_fields(ClaimForm(data, user=owner), data)
+
+
+@EXAMPLES
+@given(data=st.fixed_dictionaries({f: typed for f in ["source", "target"]}))
+def test_owner_merge_form(db, data):
+    from accounts.forms import OwnerMergeForm
+
+    assert_names_fields(OwnerMergeForm(data), data)
+
+
 # --- Money and the store (issue 14) ---------------------------------------------------------------
 
 MONEY_FORMS = {

@@ -36,7 +36,7 @@ def test_home_leads_with_one_action_per_request_waiting_for_the_owner(client, ow
     other = booking_submit(actor=owner, product=product, service=Service.objects.get(slug="konsultasi-kemasan"), quantity=1)
     booking_transition(booking=other, actor=staff, name="ask_info", note="Foto produk kurang jelas")
     client.force_login(owner)
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("pages:home")).content.decode()
     assert html.count('class="card to-do') == 2
     assert f'href="/permohonan/{waiting.code}/draf/setujui/"' in html and "Periksa desain" in html
     assert "Lengkapi data" in html and "Foto produk kurang jelas" in html

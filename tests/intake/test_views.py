@@ -33,10 +33,10 @@ def test_search_finds_by_number_name_business_and_nib(staff_client, business):
     business.nib = "9120001234567"
     business.save()
     for query in ("0812 9876", business.name[:5], business.owner.name[:4], "9120001234567"):
-        response = staff_client.get(reverse("intake:counter"), {"q": query}, headers={"X-Requested-With": "fetch"})
+        response = staff_client.get(reverse("intake:counter"), {"q": query}, headers={"HX-Request": "true"})
         assert response.status_code == 200
         assert business.name in response.content.decode(), query
-    miss = staff_client.get(reverse("intake:counter"), {"q": "zzzzqq"}, headers={"X-Requested-With": "fetch"})
+    miss = staff_client.get(reverse("intake:counter"), {"q": "zzzzqq"}, headers={"HX-Request": "true"})
     assert business.name not in miss.content.decode() and "New owner" in miss.content.decode() or "Pemilik baru" in miss.content.decode()
 
 
@@ -47,7 +47,7 @@ def test_search_query_budget(staff_client, django_assert_num_queries):
         BusinessFactory(name=f"Sagu {i}")
     # session + user (2), the user's roles (1), businesses with owner and district (1), owners without business (1)
     with django_assert_num_queries(5):
-        response = staff_client.get(reverse("intake:counter"), {"q": "Sagu"}, headers={"X-Requested-With": "fetch"})
+        response = staff_client.get(reverse("intake:counter"), {"q": "Sagu"}, headers={"HX-Request": "true"})
     assert response.content.decode().count("?pemilik=") == 5
 
 

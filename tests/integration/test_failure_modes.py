@@ -54,6 +54,11 @@ def test_a_broken_broker_holds_no_action_and_everything_arrives_once_soon_after(
     own_redis.start()
     start_worker(own_redis.url)
     with publishing_to(own_redis.url):
+        act(client, owner, product, times=1)  # a warm web process, as in production (templates, URL conf)
+        wait_for(lambda: open_rows() == 0, message="the warm-up's messages")
+        # Let the warm-up's other tasks (QR code) finish: an acknowledgement lost in a hang keeps its
+        # prefetch slot in kombu and stalls a one-process consumer (see the README, known limits).
+        time.sleep(2)
         if fault == "down":
             own_redis.stop()
         else:
@@ -73,10 +78,10 @@ def test_a_broken_broker_holds_no_action_and_everything_arrives_once_soon_after(
     assert slowest < 1.0, f"an action waited {slowest:.2f}s on a {fault} broker"
     assert per_message < 1.0
     assert recovery < 15, f"delivered {recovery:.1f}s after the broker came back"
-    assert Booking.objects.count() == 3
+    assert Booking.objects.count() == 4
     once, references = delivered_once(gateway)
     assert once and len(references) == 3 and gateway.attempts == 3
-    assert Notification.objects.filter(channel=Channel.EMAIL, status="sent").count() == 3
+    assert Notification.objects.filter(channel=Channel.EMAIL, status="sent").count() == 4
     print(f"\n[{fault}] slowest action {slowest * 1000:.0f} ms, notify {per_message * 1000:.0f} ms, recovery {recovery:.1f} s")
 
 
