@@ -53,6 +53,7 @@ def js_labels() -> dict:
         "storage_best_effort": _("Storage on this phone: %(mb)s MB. The browser did not promise to keep it: send often."),
         "preparing": _("Preparing…"), "prepared": _("This phone is ready for the trip, also without a network."),
         "prepare_failed": _("Preparing failed. Check the signal and try again."),
+        "on_device": _("%(n)s records of this trip are on this phone and not yet sent (counted as collected)."),
         "states": {
             "draft": _("Draft"), "queued": _("Waiting"), "sending": _("Sending (locked)"),
             "error": _("Needs correction"), "conflict": _("Conflict"),
