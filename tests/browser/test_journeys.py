@@ -138,11 +138,6 @@ def test_staff_journey(page, tmp_path):
     page.click("#submit-id-submit")
     page.wait_for_url(f"**{booking.get_absolute_url()}")
     proof_approve(booking=booking, actor=owner, checklist={k: True for k, _l in APPROVAL_CHECKLIST})
-    # Production waits for the down payment (tests/browser/test_money_journey.py walks that in the browser).
-    from payments import services as payments
-
-    payments.quotation_accept(quotation=payments.current_quotation(booking), actor=owner, via="app")
-    payments.payment_record(booking=booking, actor=UserFactory(role=Role.ADMIN), method="cash", amount=250_000)
 
     # Production starts once the owner accepted the quotation and paid the deposit (payments app).
     from payments import services as payments
