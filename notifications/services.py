@@ -2,8 +2,8 @@
 
 Delivery never holds a transaction (or a row lock) over the network:
 
-1. **claim** — a short transaction locks the row, checks it is still due, and marks it ``sending``
-   with a fresh ``attempt_id`` and a lease (``RK_NOTIFY_LEASE_SECONDS``);
+1. **claim** — one conditional UPDATE (a transaction of one statement) marks the row ``sending`` with
+   a fresh ``attempt_id`` and a lease (``RK_NOTIFY_LEASE_SECONDS``) only if it is still claimable;
 2. **call** the gateway with no transaction open;
 3. **record** the result in one conditional UPDATE that only applies while the attempt id is still
    ours (a worker that lost its lease records nothing).
