@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role
 
 
 class AccountsConfig(AppConfig):
@@ -7,8 +10,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and businesses")
 
     def ready(self):
-        from django.db.models.signals import post_migrate
-
         post_migrate.connect(sync_role_permissions, dispatch_uid="accounts.sync_role_permissions")
 
 
@@ -18,9 +19,8 @@ def sync_role_permissions(sender, **kwargs):
     The notification outbox (``notifications``) is part of it: admins look there for failed messages
     (read-only in its admin), heads of office may look too.
     """
+    # Imported here, not at the top: auth's models may be imported only once the app registry is ready.
     from django.contrib.auth.models import Group, Permission
-
-    from accounts.roles import Role
 
     app_labels = ["accounts", "products", "bookings", "payments", "materials", "notifications", "intake"]
     perms = Permission.objects.filter(content_type__app_label__in=app_labels)

@@ -18,7 +18,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from accounts.claims import user_mark_claimed
 from accounts.models import AccountEvent, PhoneCode, User
+from accounts.services import owner_for_phone
+from notifications.models import Channel, Notification
+from notifications.services import notify
 
 _SALT = "accounts.codes"
 
@@ -35,10 +39,6 @@ def _locked(phone: str, now) -> bool:
 def code_request(*, phone: str, purpose: str) -> PhoneCode | None:
     """Send a new code to the owner holding ``phone``. Returns the row (None for an unknown or locked
     number) — callers must not tell the person which: the page says the same in every case."""
-    from accounts.services import owner_for_phone
-    from notifications.models import Channel
-    from notifications.services import notify
-
     now = timezone.now()
     user = owner_for_phone(phone)
     code = f"{secrets.randbelow(10 ** settings.RK_CODE_DIGITS):0{settings.RK_CODE_DIGITS}d}"
@@ -56,7 +56,7 @@ def code_request(*, phone: str, purpose: str) -> PhoneCode | None:
             expires_at=now + datetime.timedelta(minutes=settings.RK_CODE_VALID_MINUTES),
         )
         notify(
-            recipient=user, kind="whatsapp_code", context={"code": code, "minutes": settings.RK_CODE_VALID_MINUTES},
+            recipient=user, kind=Notification.Kind.WHATSAPP_CODE, context={"code": code, "minutes": settings.RK_CODE_VALID_MINUTES},
             channels_=[Channel.WHATSAPP], urgent=True,
         )
     return row
@@ -65,8 +65,6 @@ def code_request(*, phone: str, purpose: str) -> PhoneCode | None:
 def code_verify(*, phone: str, code: str) -> tuple[User | None, str]:
     """The owner if ``code`` is the number's current code; else None. The second value is the purpose
     the code was requested for (empty on failure). Wrong tries count; the 5th locks the number."""
-    from accounts.claims import user_mark_claimed
-
     now = timezone.now()
     code = "".join((code or "").split())
     with transaction.atomic():

@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -8,10 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.legality import PENDING_ALLOWED, DocumentKind, normalize_number
 from accounts.models import Business, District, User
+from accounts.roles import Role
 from accounts.validators import validate_nib
 from core.forms import EMPTY_CHOICE, ValidatedFileField, one_empty_choice
 from core.validators import keep_single_line, single_line
 from core.phone import local_phone, normalize_phone
+from notifications.models import Channel, Notification
+from notifications.services import notify
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -208,8 +212,6 @@ class ProfileForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from django.conf import settings
-
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = settings.LANGUAGES
         self.helper = submit_helper(_("Save"))
@@ -230,11 +232,8 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         self.helper = submit_helper(_("Send the reset link"))
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None):
-        from notifications.models import Channel
-        from notifications.services import notify
-
         link = {key: context[key] for key in ("uid", "token", "protocol", "domain")}
-        notify(recipient=context["user"], kind="password_reset", context=link, channels_=[Channel.EMAIL], urgent=True)
+        notify(recipient=context["user"], kind=Notification.Kind.PASSWORD_RESET, context=link, channels_=[Channel.EMAIL], urgent=True)
 
 
 class SetPasswordForm(auth_forms.SetPasswordForm):
@@ -309,8 +308,6 @@ class OwnerMergeForm(forms.Form):
 
     @staticmethod
     def _owner(raw: str):
-        from accounts.roles import Role
-
         raw = (raw or "").strip()
         owners = User.objects.filter(groups__name=Role.OWNER, is_active=True)
         found = owners.filter(username__iexact=raw).first()

@@ -10,9 +10,9 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from accounts.legality import DocumentKind, Validity, validity
-from accounts.roles import ACTING_OFFICE_ROLES, OFFICE_ROLES, Role
+from accounts.roles import ACTING_OFFICE_ROLES, OFFICE_ROLES, Role, roles_of
 from accounts.validators import mask_nik, validate_nik
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, VisibleQuerySet
 
 
 class User(AbstractUser):
@@ -68,12 +68,12 @@ class User(AbstractUser):
     @property
     def is_office(self) -> bool:
         """Staff, admin or head of office: may see every business and booking."""
-        return bool(self.roles & OFFICE_ROLES) or self.is_superuser
+        return bool(roles_of(self) & OFFICE_ROLES)
 
     @property
     def acts_for_office(self) -> bool:
         """Staff or admin: may act on bookings for the office."""
-        return bool(self.roles & ACTING_OFFICE_ROLES) or self.is_superuser
+        return bool(roles_of(self) & ACTING_OFFICE_ROLES)
 
     @property
     def is_admin_role(self) -> bool:
@@ -168,6 +168,9 @@ class Business(TimeStampedModel):
         help_text=_("Asked at intake; asked again in the survey after hand-over."),
     )
 
+    objects = VisibleQuerySet.as_manager()
+    owner_lookup = "owner"  # VisibleQuerySet.visible_to
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("business")
@@ -213,6 +216,9 @@ class LegalityDocument(TimeStampedModel):
     expires_on = models.DateField(_("valid until"), null=True, blank=True)
     scan = models.FileField(_("scan"), upload_to=document_upload_to, blank=True)
 
+    objects = VisibleQuerySet.as_manager()
+    owner_lookup = "business__owner"  # VisibleQuerySet.visible_to
+
     class Meta:
         ordering = ["kind", "-created_at"]
         verbose_name = _("legality document")
@@ -233,6 +239,14 @@ class LegalityDocument(TimeStampedModel):
     @property
     def validity(self) -> Validity:
         return validity(pending=self.is_pending, expires_on=self.expires_on, today=timezone.localdate())
+
+    @property
+    def is_expired(self) -> bool:
+        return self.validity == Validity.EXPIRED
+
+    @property
+    def is_expiring(self) -> bool:
+        return self.validity == Validity.EXPIRING
 
     @property
     def is_usable(self) -> bool:

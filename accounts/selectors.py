@@ -1,14 +1,23 @@
+import datetime
+
+from django.conf import settings
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from accounts.models import Business, LegalityDocument
+from accounts.models import Business, LegalityDocument, User
+from accounts.roles import ACTING_OFFICE_ROLES
+
+
+def office_users():
+    """Active staff and admins (the people work can be assigned to). A subquery on the group
+    membership table (not a DISTINCT join), so the thousands of owner accounts are never scanned."""
+    members = User.groups.through.objects.filter(group__name__in=ACTING_OFFICE_ROLES).values("user_id")
+    return User.objects.filter(pk__in=members, is_active=True).order_by("name")
 
 
 def visible_businesses(user):
-    qs = Business.objects.all()
-    if not user.is_office:
-        qs = qs.filter(owner=user)
-    return qs
+    return Business.objects.visible_to(user)
 
 
 def businesses_for_list(user):
@@ -21,22 +30,15 @@ def businesses_for_list(user):
 
 
 def business_for_detail(user, public_id) -> Business:
-    from products.models import Product
-
     qs = visible_businesses(user).select_related("district", "owner").prefetch_related(
         Prefetch("documents", queryset=LegalityDocument.objects.select_related("product")),
-        Prefetch("products", queryset=Product.objects.order_by("name")),
+        "products",  # in the product's own order (by name)
     )
     return get_object_or_404(qs, public_id=public_id)
 
 
 def documents_needing_attention(user):
     """The owner's documents that expired or expire within the warning period, soonest first."""
-    import datetime
-
-    from django.conf import settings
-    from django.utils import timezone
-
     horizon = timezone.localdate() + datetime.timedelta(days=settings.RK_DOCUMENT_EXPIRY_WARNING_DAYS)
     return (
         LegalityDocument.objects.filter(business__owner=user, is_pending=False, expires_on__lte=horizon)
@@ -46,7 +48,5 @@ def documents_needing_attention(user):
 
 
 def document_for_user(user, public_id) -> LegalityDocument:
-    qs = LegalityDocument.objects.select_related("business", "product")
-    if not user.is_office:
-        qs = qs.filter(business__owner=user)
+    qs = LegalityDocument.objects.visible_to(user).select_related("business", "product")
     return get_object_or_404(qs, public_id=public_id)

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Callable
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +17,8 @@ from accounts.models import AccountEvent, Business, LegalityDocument, OwnerPhone
 from accounts.roles import Role
 from core.phone import normalize_phone
 from core.uploads import CleanFile
+from notifications.models import Notification
+from notifications.services import notify
 
 CONSENT_VERSION = "2026-11"
 
@@ -172,17 +176,20 @@ def document_delete(*, document: LegalityDocument) -> None:
         transaction.on_commit(lambda: scan.storage.delete(scan.name))
 
 
+def export_row(instance, exclude=()) -> dict:
+    """One model instance as JSON-ready data for the owner's data export."""
+    data = model_to_dict(instance, exclude=["password", *exclude])
+    return {k: (str(v) if not isinstance(v, (int, float, bool, str, type(None), list, dict)) else v) for k, v in data.items()}
+
+
+# Sections of the data export kept by apps above this one: {key: function(user) -> JSON-ready data}.
+# Each app adds its own in its AppConfig.ready (bookings: "requests"), so accounts imports none of them.
+DATA_EXPORT_SECTIONS: dict[str, Callable[[User], object]] = {}
+
+
 def user_data_export(*, user: User) -> dict:
     """Everything the system holds about an owner, as JSON-ready data (UU 27/2022: right of access)."""
-    from django.forms.models import model_to_dict
-
-    from bookings.models import Booking
-    from notifications.models import Notification
-
-    def plain(instance, exclude=()):
-        data = model_to_dict(instance, exclude=["password", *exclude])
-        return {k: (str(v) if not isinstance(v, (int, float, bool, str, type(None), list, dict)) else v) for k, v in data.items()}
-
+    plain = export_row
     businesses = []
     for business in user.businesses.prefetch_related("documents", "products__photos"):
         businesses.append({
@@ -190,14 +197,10 @@ def user_data_export(*, user: User) -> dict:
             "documents": [plain(d, exclude=["scan"]) | {"scan": bool(d.scan)} for d in business.documents.all()],
             "products": [plain(p) | {"photos": p.photos.count()} for p in business.products.all()],
         })
-    bookings = [
-        plain(b) | {"events": [plain(e, exclude=["note"] if e.note_for_office_only else []) for e in b.events.all()]}
-        for b in Booking.objects.filter(business__owner=user).prefetch_related("events")
-    ]
     return {
         "account": plain(user, exclude=["groups", "user_permissions", "is_superuser", "is_staff"]),
         "businesses": businesses,
-        "requests": bookings,
+        **{key: section(user) for key, section in DATA_EXPORT_SECTIONS.items()},
         "notifications": [plain(n) for n in Notification.objects.filter(recipient=user)],
     }
 
@@ -208,8 +211,6 @@ def user_request_deletion(*, user: User, reason: str) -> bool:
 
     Idempotent: at most one request a day (the user's row is locked, so two clicks at once make one).
     Returns False when a request was already made in the past 24 hours."""
-    from notifications.services import notify
-
     admins = User.objects.filter(groups__name=Role.ADMIN, is_active=True)
     with transaction.atomic():
         now = timezone.now()
@@ -220,7 +221,7 @@ def user_request_deletion(*, user: User, reason: str) -> bool:
         user.deletion_requested_at = now
         user.save(update_fields=["deletion_requested_at"])
         for admin in admins:
-            notify(recipient=admin, kind="data_deletion_request", context={"person": user, "reason": reason},
+            notify(recipient=admin, kind=Notification.Kind.DATA_DELETION_REQUEST, context={"person": user, "reason": reason},
                    link=f"/admin/accounts/user/{user.pk}/change/")
     return True
 

@@ -1,12 +1,13 @@
+import json
 import uuid
 
 from django.conf import settings
-
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
@@ -17,13 +18,17 @@ from django_ratelimit.decorators import ratelimit
 from django_ratelimit.exceptions import Ratelimited
 
 from accounts import selectors, services
+from accounts.claims import ClaimError, account_claim, claim_link_from_token
+from accounts.codes import code_request as send_code
+from accounts.codes import code_verify as check
 from accounts.forms import (
-    BusinessForm, DocumentForm, LoginForm, PasswordResetForm, ProfileForm, RegistrationForm, SetPasswordForm,
+    BusinessForm, ClaimForm, CodeRequestForm, CodeVerifyForm, DocumentForm, LoginForm, OwnerMergeForm, PasswordResetForm,
+    ProfileForm, RegistrationForm, SetPasswordForm,
 )
-from accounts.models import Business
+from accounts.models import AccountEvent, Business, PhoneCode
+from accounts.permissions import admin_required, owner_required
 from core.files import protected_file_response
-from accounts.roles import Role
-from core.permissions import owner_required, role_required
+from core.phone import local_phone, normalize_phone
 
 
 @method_decorator(ratelimit(key="ip", rate=settings.RK_PASSWORD_RESET_RATE, method="POST", block=True), name="post")
@@ -66,7 +71,7 @@ class LoginView(auth_views.LoginView):
 @ratelimit(key="ip", rate="20/h", method="POST", block=True)
 def register(request):
     if request.user.is_authenticated:
-        return redirect("core:home")
+        return redirect("pages:home")
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -85,9 +90,6 @@ def register(request):
 def _lead_to_claim(request, phone):
     """The number already belongs to an account (often one the counter entered): instead of a duplicate,
     a code goes to that number and the person takes over the existing account with it."""
-    from accounts.codes import code_request as send_code
-    from accounts.models import PhoneCode
-
     send_code(phone=phone, purpose=PhoneCode.Purpose.CLAIM)
     request.session[_CODE_SESSION] = phone
     request.session[_CODE_PURPOSE] = PhoneCode.Purpose.CLAIM
@@ -206,10 +208,6 @@ def profile(request):
 @login_required
 def my_data(request):
     """Download everything the system holds about me (JSON)."""
-    import json
-
-    from django.http import HttpResponse
-
     data = services.user_data_export(user=request.user)
     response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="rumah-kemasan-{request.user.username}.json"'
@@ -235,8 +233,6 @@ _CODE_PURPOSE = "rk_code_purpose"
 
 def _typed_phone(group, request) -> str:
     """Rate-limit key: the number as typed, normalised (so 0812… and +62812… count together)."""
-    from core.phone import normalize_phone
-
     raw = request.POST.get("phone", "")
     try:
         return normalize_phone(raw)
@@ -248,10 +244,6 @@ def _typed_phone(group, request) -> str:
 @ratelimit(key=_typed_phone, rate=settings.RK_CODE_RATE_PER_NUMBER, method="POST", block=True)
 def code_request(request, purpose="sign_in"):
     """Enter a WhatsApp number, get a code. The answer is the same for a known and an unknown number."""
-    from accounts.codes import code_request as send_code
-    from accounts.forms import CodeRequestForm
-    from accounts.models import PhoneCode
-
     if purpose not in PhoneCode.Purpose.values:
         purpose = PhoneCode.Purpose.SIGN_IN
     form = CodeRequestForm(request.POST or None)
@@ -265,13 +257,6 @@ def code_request(request, purpose="sign_in"):
 
 @ratelimit(key="ip", rate=settings.RK_CODE_VERIFY_RATE_PER_IP, method="POST", block=True)
 def code_verify(request):
-    from django.contrib.auth import login
-
-    from accounts.codes import code_verify as check
-    from accounts.forms import CodeVerifyForm
-    from accounts.models import PhoneCode
-    from core.phone import local_phone
-
     phone = request.session.get(_CODE_SESSION)
     if not phone:
         return redirect("accounts:code_request")
@@ -288,33 +273,26 @@ def code_verify(request):
                 messages.success(request, _("You are signed in. Choose a password if you like; WhatsApp codes keep working."))
                 return redirect("accounts:password_set")
             messages.success(request, _("You are signed in."))
-            return redirect("core:home")
+            return redirect("pages:home")
     return render(request, "accounts/code_verify.html", {"form": form, "phone": local_phone(phone)})
 
 
 @login_required
 def password_set(request):
     """Choose a new password after signing in with a code (reset by WhatsApp)."""
-    from django.contrib.auth import update_session_auth_hash
-
-    from accounts.models import AccountEvent
-
     form = SetPasswordForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         AccountEvent.objects.create(user=user, actor=user, action=AccountEvent.Action.PASSWORD_SET, data={"how": "code"})
         update_session_auth_hash(request, user)
         messages.success(request, _("Your new password is saved."))
-        return redirect("core:home")
+        return redirect("pages:home")
     return render(request, "accounts/password_set.html", {"form": form})
 
 
 @ratelimit(key="ip", rate=settings.RK_CLAIM_RATE, method=ratelimit.ALL, block=True)
 def claim(request, token):
     """Open the one-time claim link: set a password (optional) and sign in."""
-    from accounts.claims import ClaimError, account_claim, claim_link_from_token
-    from accounts.forms import ClaimForm
-
     link = claim_link_from_token(token)
     if link is None:
         return render(request, "accounts/claim_invalid.html", status=410)
@@ -326,15 +304,13 @@ def claim(request, token):
             return render(request, "accounts/claim_invalid.html", {"message": error.message}, status=410)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Your account is yours now. Welcome!"))
-        return redirect("core:home")
+        return redirect("pages:home")
     return render(request, "accounts/claim.html", {"form": form, "person": link.user})
 
 
-@role_required(Role.ADMIN)
+@admin_required
 def owner_merge(request):
     """Admins: merge a duplicate owner into the account to keep (everything moves; audited)."""
-    from accounts.forms import OwnerMergeForm
-
     form = OwnerMergeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         moved = services.owner_merge(source=form.cleaned_data["source"], target=form.cleaned_data["target"], actor=request.user)

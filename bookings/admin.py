@@ -1,6 +1,9 @@
 from django.contrib import admin
 
+from bookings import tasks
 from bookings.models import Booking, BookingEvent, Holiday, Service
+from bookings.queue import schedule_recompute
+from core.tasks import enqueue_after_commit
 
 
 @admin.register(Service)
@@ -9,11 +12,23 @@ class ServiceAdmin(admin.ModelAdmin):
     list_editable = ["is_active", "sort_order"]
     prepopulated_fields = {"slug": ["name"]}
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        schedule_recompute(obj.pk)  # lead time and capacity move the queue's estimates
+
 
 @admin.register(Holiday)
 class HolidayAdmin(admin.ModelAdmin):
     list_display = ["date", "name"]
     date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        enqueue_after_commit(tasks.recompute_all_queues)  # a holiday moves every estimate
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        enqueue_after_commit(tasks.recompute_all_queues)
 
 
 class BookingEventInline(admin.TabularInline):
@@ -29,19 +44,23 @@ class BookingEventInline(admin.TabularInline):
 
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
-    """Status is read-only here: it changes only through the workflow (bookings.services)."""
+    """Read-only: a booking changes only through bookings.services (the office pages), which keep its
+    history, recompute the queue and tell the people concerned. The admin shows it and its history."""
 
     list_display = ["code", "business", "product", "service", "status", "quantity", "estimated_cost", "submitted_at"]
     list_filter = ["status", "service"]
     search_fields = ["code", "business__name", "product__name"]
     list_select_related = ["business", "product", "service"]
-    readonly_fields = [
+    fields = [
         "code", "business", "product", "service", "created_by", "status", "unit_price", "estimated_cost",
-        "submitted_at", "verified_at", "closed_at", "queue_position", "estimated_start", "estimated_finish",
+        "submitted_at", "verified_at", "due_date", "closed_at", "queue_position", "estimated_start",
+        "estimated_finish", "quantity", "desired_date", "notes", "priority", "assignee",
     ]
-    fields = readonly_fields + ["quantity", "desired_date", "notes", "priority", "assignee"]
-    raw_id_fields = ["assignee"]
+    readonly_fields = fields
     inlines = [BookingEventInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_add_permission(self, request):
         return False

@@ -16,11 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Business, District, User
-from accounts.roles import Role
+from accounts.roles import ACTING_OFFICE_ROLES, Role
 from bookings.calendar import add_working_days
 from bookings.models import Booking, BookingCounter, BookingEvent, Service
 from bookings.queue import recompute
-from bookings.workflow import PATHS, TERMINAL, TRANSITIONS, Status
+from bookings.workflow import PATHS, TERMINAL, TRANSITIONS, Action, Status
 from products.models import Product
 
 CHUNK = 2000
@@ -135,7 +135,7 @@ def _action(current: str, following: str, kind: str) -> str:
 def _history(path: list[str], kind: str, final: str, submitted: datetime.datetime, rng: random.Random):
     """(action, from, to, time) steps walking ``path`` from submission to ``final``; a quarter of
     the design proofs get one revision round."""
-    steps = [("submit", "", Status.SUBMITTED, submitted)]
+    steps = [(Action.SUBMIT, "", Status.SUBMITTED, submitted)]
     when = submitted
     target_index = len(path) - 1 if final == "done" else None
     if final == "active":
@@ -168,7 +168,7 @@ def _history(path: list[str], kind: str, final: str, submitted: datetime.datetim
     if final in ("rejected", "cancelled"):
         when = when + datetime.timedelta(hours=rng.randint(1, 48))
         status = Status.REJECTED if final == "rejected" else Status.CANCELLED
-        steps.append(("reject" if final == "rejected" else "cancel", steps[-1][2], status, when))
+        steps.append((Action.REJECT if final == "rejected" else Action.CANCEL, steps[-1][2], status, when))
     return steps
 
 
@@ -176,10 +176,11 @@ def generate_bookings(total: int, *, seed: int = 2026, tag: str = "demo-owner", 
     rng = random.Random(seed)
     services = list(Service.objects.filter(is_active=True))
     weights_by_service = [SERVICE_WEIGHTS.get(s.slug, 1) for s in services]
+    recent_open = min(RECENT_OPEN, max(40, total // 6))  # a small set still has most requests closed
     password_hash = make_password("rumahkemasan")
     products = _owners_and_products(max(1, total // BOOKINGS_PER_BUSINESS), rng, password_hash, tag)
     now = timezone.now()
-    staff = list(User.objects.filter(groups__name__in=[Role.STAFF, Role.ADMIN]).values_list("pk", flat=True))
+    staff = list(User.objects.filter(groups__name__in=ACTING_OFFICE_ROLES).values_list("pk", flat=True))
     # Submission times, oldest first, so that only the newest RECENT_OPEN can be open.
     times = sorted((now - datetime.timedelta(days=rng.uniform(0, 365), hours=rng.uniform(0, 8)) for _ in range(total)))
     numbers = Counter({c.year: c.last_number for c in BookingCounter.objects.all()})
@@ -191,7 +192,7 @@ def generate_bookings(total: int, *, seed: int = 2026, tag: str = "demo-owner", 
             service = rng.choices(services, weights=weights_by_service)[0]
             product = rng.choice(products)
             submitted = times[made + len(bookings)]
-            weights_ = FINAL_WEIGHTS if made + len(bookings) >= total - RECENT_OPEN else CLOSED_WEIGHTS
+            weights_ = FINAL_WEIGHTS if made + len(bookings) >= total - recent_open else CLOSED_WEIGHTS
             final = rng.choices(list(weights_), weights=list(weights_.values()))[0]
             steps = _history(PATHS[service.workflow], service.workflow, final, submitted, rng)
             if steps[-1][3] > now:

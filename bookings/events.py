@@ -2,10 +2,11 @@
 from django.utils import timezone
 
 from bookings.models import Booking, BookingEvent
+from bookings.workflow import Action
 
 
 def record(
-    booking: Booking, *, action: str, from_status: str, to_status: str, actor=None, note: str = "", data=None
+    booking: Booking, *, action: Action, from_status: str, to_status: str, actor=None, note: str = "", data=None
 ) -> BookingEvent:
     now = timezone.now()
     previous = BookingEvent.objects.filter(booking=booking).order_by("-created_at", "-id").values_list("created_at", flat=True).first()
@@ -26,4 +27,4 @@ def submitted(booking: Booking, *, actor, follows: str | None = None) -> Booking
     data = {"quantity": booking.quantity, "estimated_cost": booking.estimated_cost}
     if follows:
         data["follows"] = follows
-    return record(booking, action="submit", from_status="", to_status=booking.status, actor=actor, data=data)
+    return record(booking, action=Action.SUBMIT, from_status="", to_status=booking.status, actor=actor, data=data)

@@ -3,19 +3,12 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import District, User
-from accounts.roles import Role
+from accounts.models import District
+from accounts.selectors import office_users
 from bookings.models import Booking, Service
 from bookings.workflow import Status
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def office_users():
-    """Active staff and admins. A subquery on the group membership table (not a DISTINCT join), so
-    the thousands of owner accounts are never scanned."""
-    members = User.groups.through.objects.filter(group__name__in=[Role.STAFF, Role.ADMIN]).values("user_id")
-    return User.objects.filter(pk__in=members, is_active=True).order_by("name")
 
 
 class BookingFilter(django_filters.FilterSet):

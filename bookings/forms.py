@@ -1,11 +1,15 @@
 from crispy_forms.layout import HTML, Layout
 from django import forms
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import DATE_INPUT, submit_helper
-from bookings.models import Service
+from accounts.selectors import office_users
+from bookings.models import HandoverMethod, Service
+from bookings.proofs import APPROVAL_CHECKLIST
+from bookings.requirements import describe
 from bookings.services import estimate_cost
 from core.forms import EMPTY_CHOICE, MultipleValidatedFileField, ValidatedFileField
 
@@ -21,10 +25,6 @@ class ServiceChoiceField(forms.ModelChoiceField):
     widget = forms.RadioSelect(attrs={"class": "service-choice"})
 
     def label_from_instance(self, obj):
-        from django.template.loader import render_to_string
-
-        from bookings.requirements import describe
-
         return render_to_string("bookings/partials/service_choice.html", {"service": obj, "documents": describe(obj.required_groups)})
 
 
@@ -135,8 +135,6 @@ class AssignForm(forms.Form):
     assignee = forms.ModelChoiceField(label=_("Assign to"), queryset=None, required=False, empty_label=_("— nobody —"))
 
     def __init__(self, *args, **kwargs):
-        from bookings.filters import office_users
-
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = office_users()
 
@@ -152,8 +150,6 @@ class ProofForm(forms.Form):
 
 class ApprovalForm(forms.Form):
     def __init__(self, *args, **kwargs):
-        from bookings.proofs import APPROVAL_CHECKLIST
-
         super().__init__(*args, **kwargs)
         for key, label in APPROVAL_CHECKLIST:
             self.fields[key] = forms.BooleanField(
@@ -178,8 +174,6 @@ class HandoverForm(forms.Form):
     courier_receipt = forms.CharField(label=_("Courier receipt number"), required=False, max_length=60)
 
     def __init__(self, *args, **kwargs):
-        from bookings.models import HandoverMethod
-
         super().__init__(*args, **kwargs)
         self.fields["method"].choices = HandoverMethod.choices
         self.helper = submit_helper(_("Record hand-over"))

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bookings.workflow import Action
+
 verify_checks: list[Callable] = []
 verified: list[Callable] = []
 production_gates: list[Callable] = []
@@ -31,10 +33,10 @@ closed: list[Callable] = []
 queue_delays: list[Callable] = []
 detail_panels: list[Callable] = []
 
-# Transitions that enter or leave production (names of bookings.workflow.TRANSITIONS).
-ENTER_PRODUCTION = frozenset({"start_production", "start_production_direct"})
-FINISH_PRODUCTION = frozenset({"finish_production"})
-CLOSING = frozenset({"cancel", "cancel_by_office", "reject"})
+# Transitions that enter or leave production.
+ENTER_PRODUCTION = frozenset({Action.START_PRODUCTION, Action.START_PRODUCTION_DIRECT})
+FINISH_PRODUCTION = frozenset({Action.FINISH_PRODUCTION})
+CLOSING = frozenset({Action.CANCEL, Action.CANCEL_BY_OFFICE, Action.REJECT})
 
 
 def register(registry: list[Callable], function: Callable) -> Callable:

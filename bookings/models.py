@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.legality import DocumentKind
 from accounts.models import Business
-from bookings.workflow import Status, WorkflowKind
-from core.models import TimeStampedModel
+from bookings.workflow import TERMINAL, Action, Status, WorkflowKind
+from core.models import TimeStampedModel, VisibleQuerySet
 from products.models import Product
 
 
@@ -69,8 +69,25 @@ class Service(models.Model):
     def required_groups(self) -> list[list[str]]:
         return [[kind for kind in group if kind in DocumentKind.values] for group in self.required_documents or []]
 
+    @property
+    def is_free(self) -> bool:
+        return self.fee_mode == self.FeeMode.FREE
+
+    @property
+    def has_full_workflow(self) -> bool:
+        """Design, proof approval and production in one request."""
+        return self.workflow == WorkflowKind.FULL
+
+    @property
+    def is_design_only(self) -> bool:
+        return self.workflow == WorkflowKind.DESIGN_ONLY
+
+    @property
+    def is_print_only(self) -> bool:
+        return self.workflow == WorkflowKind.PRINT_ONLY
+
     def cost_for(self, quantity: int) -> int:
-        return 0 if self.fee_mode == self.FeeMode.FREE else self.tariff * quantity
+        return 0 if self.is_free else self.tariff * quantity
 
 
 class Holiday(models.Model):
@@ -174,6 +191,9 @@ class Booking(TimeStampedModel):
     courier_receipt = models.CharField(_("courier receipt number"), max_length=60, blank=True)
     handed_over_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
 
+    objects = VisibleQuerySet.as_manager()
+    owner_lookup = "business__owner"  # VisibleQuerySet.visible_to
+
     class Meta:
         ordering = ["-submitted_at", "-id"]
         verbose_name = _("booking")
@@ -206,9 +226,30 @@ class Booking(TimeStampedModel):
 
     @property
     def is_closed(self) -> bool:
-        from bookings.workflow import TERMINAL
-
         return self.status in TERMINAL
+
+    @property
+    def is_queued(self) -> bool:
+        return self.status == Status.QUEUED
+
+    @property
+    def is_ready(self) -> bool:
+        """Ready for collection."""
+        return self.status == Status.READY
+
+    @property
+    def needs_info(self) -> bool:
+        """Sent back to the owner to complete its data."""
+        return self.status == Status.NEEDS_INFO
+
+    @property
+    def awaits_owner_approval(self) -> bool:
+        """A proof waits for the owner's approval or revision request."""
+        return self.status == Status.AWAITING_APPROVAL
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == Status.DONE
 
 
 class BookingEvent(models.Model):
@@ -224,7 +265,7 @@ class BookingEvent(models.Model):
         related_name="+",
         verbose_name=_("by"),
     )
-    action = models.CharField(_("action"), max_length=40)
+    action = models.CharField(_("action"), max_length=40, choices=Action.choices)
     from_status = models.CharField(_("from"), max_length=25, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=25, choices=Status.choices)
     note = models.TextField(_("note"), blank=True)
@@ -275,6 +316,9 @@ class ReferenceFile(TimeStampedModel):
     file = models.FileField(_("file"), upload_to=reference_upload_to)
     original_name = models.CharField(_("original file name"), max_length=150)
 
+    objects = VisibleQuerySet.as_manager()
+    owner_lookup = "booking__business__owner"  # VisibleQuerySet.visible_to
+
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("reference file")
@@ -312,6 +356,9 @@ class Proof(TimeStampedModel):
     comment = models.TextField(_("owner's comment"), blank=True)
     checklist = models.JSONField(_("approval checklist"), default=dict, blank=True)
 
+    objects = VisibleQuerySet.as_manager()
+    owner_lookup = "booking__business__owner"  # VisibleQuerySet.visible_to
+
     class Meta:
         ordering = ["booking", "version"]
         verbose_name = _("design proof")
@@ -334,3 +381,11 @@ class Proof(TimeStampedModel):
     @property
     def is_pdf(self) -> bool:
         return self.file.name.lower().endswith(".pdf")
+
+    @property
+    def is_approved(self) -> bool:
+        return self.decision == self.Decision.APPROVED
+
+    @property
+    def is_revision(self) -> bool:
+        return self.decision == self.Decision.REVISION

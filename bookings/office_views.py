@@ -7,16 +7,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role
+from accounts.permissions import acting_office_required as office_actor
+from accounts.permissions import office_required as office_reader
 from bookings import feedback, selectors, services
 from bookings.filters import BookingFilter
 from bookings.forms import AssignForm, HandoverForm, PriorityForm, ProductionForm, ProofForm, VerifyForm
 from bookings.workflow import TransitionError
 from core.paging import BoundedPaginator
-from core.permissions import role_required
-
-office_reader = role_required(Role.STAFF, Role.ADMIN, Role.MANAGER, Role.TREASURER)
-office_actor = role_required(Role.STAFF, Role.ADMIN)
 
 
 @office_reader

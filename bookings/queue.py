@@ -22,28 +22,17 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from bookings import hooks
-from bookings.calendar import add_working_days, holidays_from, is_working_day
+from bookings import hooks, notices, tasks
+from bookings.calendar import add_working_days, holidays_from, is_working_day, working_days_between
 from bookings.models import Booking, BookingEvent, Service
 from bookings.workflow import IN_PROGRESS, PATHS, Status
-from notifications import booking_notices
+from core.tasks import enqueue_after_commit
 
 QUEUE_ORDER = ("-priority", "verified_at", "id")
 # How many recently completed bookings of a service the stage medians are measured on, and how
 # many are needed before the measurement replaces the service's stated lead time.
 HISTORY_SAMPLE = 200
 HISTORY_MINIMUM = 5
-
-
-def working_days_between(start: datetime.date, end: datetime.date, holidays) -> int:
-    if end <= start:
-        return 0
-    days, day = 0, start
-    while day < end:
-        day += datetime.timedelta(days=1)
-        if is_working_day(day, holidays):
-            days += 1
-    return days
 
 
 def stage_medians(service: Service) -> dict[str, float]:
@@ -160,17 +149,15 @@ def recompute(service_id: int, *, today: datetime.date | None = None, notify: bo
         for booking in queued if notify else ():
             old_position, old_finish = before[booking.pk]
             if (old_position, old_finish) != (booking.queue_position, booking.estimated_finish):
-                booking_notices.queue_moved(booking, old_position=old_position, old_finish=old_finish, holidays=holidays)
+                notices.queue_moved(booking, old_position=old_position, old_finish=old_finish, holidays=holidays)
     return len(queued)
 
 
 def schedule_recompute(service_id: int) -> None:
     """After the current transaction commits, recompute the service's queue in a Celery task.
+    Call it once per transaction (``bookings.services._apply`` does, unless told the caller will).
 
     A broker that is down must not fail the person's action: the periodic ``recompute_all_queues``
     catches up within minutes.
     """
-    from bookings.tasks import recompute_queue
-    from core.tasks import enqueue_after_commit
-
-    enqueue_after_commit(recompute_queue, service_id)
+    enqueue_after_commit(tasks.recompute_queue, service_id)

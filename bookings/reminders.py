@@ -9,16 +9,21 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.roles import Role
 from bookings.calendar import holidays_from, subtract_working_days
 from bookings.models import Booking, BookingEvent
+from bookings.selectors import today as today_lists
 from bookings.workflow import Status
 from notifications.models import Notification
 from notifications.services import notify
 
 PROOF_DAYS = 2
 PICKUP_DAYS = 3
-REMINDERS = [(Status.AWAITING_APPROVAL, PROOF_DAYS, "proof_reminder"), (Status.READY, PICKUP_DAYS, "pickup_reminder")]
+REMINDERS = [
+    (Status.AWAITING_APPROVAL, PROOF_DAYS, Notification.Kind.PROOF_REMINDER),
+    (Status.READY, PICKUP_DAYS, Notification.Kind.PICKUP_REMINDER),
+]
 
 
 def due_reminders(status: str, days: int, kind: str, *, today: datetime.date):
@@ -49,10 +54,6 @@ def send_reminders(*, today: datetime.date | None = None) -> int:
 
 
 def send_staff_digest(*, today: datetime.date | None = None) -> int:
-    from django.contrib.auth import get_user_model
-
-    from bookings.selectors import today as today_lists
-
     today = today or timezone.localdate()
     lists = today_lists(today)
     context = {
@@ -62,8 +63,8 @@ def send_staff_digest(*, today: datetime.date | None = None) -> int:
         "overdue": lists["overdue"]["count"],
         "waiting": lists["waiting"]["count"],
     }
-    staff = get_user_model().objects.filter(groups__name=Role.STAFF, is_active=True)
+    staff = User.objects.filter(groups__name=Role.STAFF, is_active=True)
     with transaction.atomic():
         for person in staff:
-            notify(recipient=person, kind="staff_digest", context=context, link="/petugas/hari-ini/")
+            notify(recipient=person, kind=Notification.Kind.STAFF_DIGEST, context=context, link="/petugas/hari-ini/")
     return len(staff)

@@ -1,16 +1,22 @@
 """Reads that feed booking pages: querysets with what their templates need already joined."""
-from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
+import uuid
 
+from django.db.models import Count, F, FilteredRelation, OuterRef, Prefetch, Q, Subquery, Window
+from django.db.models.functions import RowNumber
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.selectors import office_users
+from accounts.services import export_row
 from bookings.models import Booking, BookingEvent, Proof, ReferenceFile, Service
+from bookings.workflow import (
+    ACTIVE, BOARD_GROUPS, PRINTABLE_DESIGN, TERMINAL, WAITING_FOR_OWNER, WITH_OFFICE, Status, WorkflowKind,
+)
 
 
 def visible_bookings(user):
     """Bookings a user may see: an owner their own, the office all of them."""
-    qs = Booking.objects.all()
-    if not user.is_office:
-        qs = qs.filter(business__owner=user)
-    return qs
+    return Booking.objects.visible_to(user)
 
 
 def bookings_for_list(user):
@@ -30,16 +36,12 @@ def booking_for_detail(user, code: str) -> Booking:
 
 
 def reference_file_for_user(user, public_id) -> ReferenceFile:
-    qs = ReferenceFile.objects.select_related("booking__business")
-    if not user.is_office:
-        qs = qs.filter(booking__business__owner=user)
+    qs = ReferenceFile.objects.visible_to(user).select_related("booking__business")
     return get_object_or_404(qs, public_id=public_id)
 
 
 def proof_for_user(user, public_id) -> Proof:
-    qs = Proof.objects.select_related("booking__business")
-    if not user.is_office:
-        qs = qs.filter(booking__business__owner=user)
+    qs = Proof.objects.visible_to(user).select_related("booking__business")
     return get_object_or_404(qs, public_id=public_id)
 
 
@@ -75,11 +77,6 @@ def board(filtered):
     those bookings with what cards show. (Given the window and the joins in one statement, PostgreSQL
     hashes every business and product; apart, each step reads a few rows.)
     """
-    from django.db.models import Count, F, Q, Window
-    from django.db.models.functions import RowNumber
-
-    from bookings.workflow import TERMINAL, Status
-
     columns = [s for s in Status if s not in TERMINAL]
     open_ = filtered.filter(status__in=columns)
     counts = open_.aggregate(**{s.value: Count("pk", filter=Q(status=s)) for s in columns})
@@ -92,14 +89,15 @@ def board(filtered):
     cards: dict[str, list] = {s.value: [] for s in columns}
     for booking in office_bookings().filter(pk__in=first_ids).order_by(*order):
         cards[booking.status].append(booking)
-    return [{"status": s, "count": counts[s.value], "cards": cards[s.value]} for s in columns]
+    return [
+        {"status": s, "count": counts[s.value], "cards": cards[s.value], "takes_bulk_verify": s == Status.SUBMITTED}
+        for s in columns
+    ]
 
 
 def board_groups(columns: list[dict], picked: str | None = None) -> tuple[list[dict], str]:
     """The board's columns in the five stages of the work (see BOARD_GROUPS), and the state shown on a
     phone: ``picked`` when it is an active state, else the first state with requests."""
-    from bookings.workflow import BOARD_GROUPS
-
     by_status = {c["status"].value: c for c in columns}
     if picked not in by_status:
         picked = next((c["status"].value for c in columns if c["count"]), columns[0]["status"].value)
@@ -116,10 +114,6 @@ def today(day):
     Four queries whatever the data: one aggregate for the three counts, one bounded list each.
     Statuses are listed explicitly (no NOT IN), so the planner uses the (status, estimated_finish) index.
     """
-    from django.db.models import Count, Q
-
-    from bookings.workflow import ACTIVE, WAITING_FOR_OWNER, WITH_OFFICE
-
     lists = {
         "due": (Booking.objects.filter(status__in=WITH_OFFICE, estimated_finish=day), ("service_id", "code")),
         "overdue": (Booking.objects.filter(status__in=WITH_OFFICE, estimated_finish__lt=day), ("estimated_finish", "code")),
@@ -142,12 +136,6 @@ def workload():
     The join itself is limited to active bookings (FilteredRelation), so it reads the index on
     (assignee, status) instead of every booking a staff member ever handled.
     """
-    from django.db.models import Count, FilteredRelation, Q
-    from django.utils import timezone
-
-    from bookings.filters import office_users
-    from bookings.workflow import ACTIVE
-
     today_ = timezone.localdate()
     return office_users().annotate(
         open_bookings=FilteredRelation("assigned_bookings", condition=Q(assigned_bookings__status__in=ACTIVE)),
@@ -162,10 +150,6 @@ def owner_to_do(user):
 
     One query: the moment and the note come from subqueries on the events of the current status.
     """
-    from django.db.models import OuterRef, Subquery
-
-    from bookings.workflow import WAITING_FOR_OWNER
-
     latest = BookingEvent.objects.filter(booking=OuterRef("pk"), to_status=OuterRef("status")).order_by("-created_at", "-id")
     return (
         bookings_for_list(user)
@@ -178,8 +162,6 @@ def owner_to_do(user):
 def ready_since(booking: Booking):
     """When a request that is ready for collection became ready (None otherwise); reads the
     prefetched history when the page has it, else one small query."""
-    from bookings.workflow import Status
-
     if booking.status != Status.READY:
         return None
     if hasattr(booking, "ready_at"):  # annotated (bookings.tracking)
@@ -192,8 +174,6 @@ def ready_since(booking: Booking):
 
 def product_choice(products, public_id):
     """One of the owner's products (the choice list's queryset) by its public id, or None."""
-    import uuid
-
     try:
         return products.filter(public_id=uuid.UUID(str(public_id))).first()
     except ValueError:
@@ -202,9 +182,6 @@ def product_choice(products, public_id):
 
 def design_to_print(user, code):
     """The owner's design-only request ``code`` once its design is approved (to print it), or None."""
-    from bookings.services import PRINTABLE_DESIGN
-    from bookings.workflow import WorkflowKind
-
     if not code:
         return None
     return (
@@ -215,6 +192,12 @@ def design_to_print(user, code):
 
 
 def print_services(services):
-    from bookings.workflow import WorkflowKind
-
     return services.filter(workflow=WorkflowKind.PRINT_ONLY)
+
+
+def requests_for_export(user) -> list[dict]:
+    """An owner's requests with their histories, for the data export (accounts.services.user_data_export)."""
+    return [
+        export_row(b) | {"events": [export_row(e, exclude=["note"] if e.note_for_office_only else []) for e in b.events.all()]}
+        for b in Booking.objects.filter(business__owner=user).prefetch_related("events")
+    ]

@@ -15,17 +15,16 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bookings import events, hooks, workflow
+from bookings import events, hooks, notices, workflow
 from bookings.calendar import add_working_days, holidays_from
 from bookings.models import Booking, BookingCounter, HandoverMethod, Proof, ReferenceFile, Service
 from bookings.proofs import APPROVAL_CHECKLIST
 from bookings.queue import schedule_recompute
 from bookings.requirements import describe, missing_requirements
 from bookings.tasks import make_tracking_qr
-from bookings.workflow import Status, TransitionError
+from bookings.workflow import PRINTABLE_DESIGN, Action, Status, TransitionError, WorkflowKind
 from core.tasks import enqueue_after_commit
 from core.uploads import CleanFile
-from notifications import booking_notices
 from products.models import Product
 
 
@@ -117,22 +116,18 @@ def booking_submit(
         events.submitted(booking, actor=actor, follows=follows.code if follows else None)
         if follows is not None:
             events.record(
-                follows, action="print_requested", from_status=follows.status, to_status=follows.status, actor=actor,
+                follows, action=Action.PRINT_REQUESTED, from_status=follows.status, to_status=follows.status, actor=actor,
                 data={"code": booking.code},
             )
-        booking_notices.submitted(booking)
+        notices.submitted(booking)
         enqueue_after_commit(make_tracking_qr, booking.pk)  # the work order draws it on demand if this is lost
     return booking
 
 
-# A design can be printed once it is approved (the print-ready file exists from then on).
-PRINTABLE_DESIGN = frozenset({Status.APPROVED, Status.READY, Status.DONE})
 
 
 def check_print_follow_up(*, design: Booking, product: Product, service: Service) -> None:
     """A print request may follow a design-only request of the same product once its design is approved."""
-    from bookings.workflow import WorkflowKind
-
     if design.service.workflow != WorkflowKind.DESIGN_ONLY or design.status not in PRINTABLE_DESIGN:
         raise ValidationError({"service": _("Only an approved design can be sent to print.")})
     if design.product_id != product.pk:
@@ -151,8 +146,14 @@ def _locked(booking: Booking) -> Booking:
 _STAMPS = {Status.VERIFIED: "verified_at"}
 
 
-def _apply(locked: Booking, name: str, *, actor, note: str = "", data: dict | None = None, extra_fields=()) -> Booking:
-    """Check and apply one transition to a locked booking, inside the caller's transaction."""
+def _apply(
+    locked: Booking, name: str, *, actor, note: str = "", data: dict | None = None, extra_fields=(), recompute: bool = True
+) -> Booking:
+    """Check and apply one transition to a locked booking, inside the caller's transaction.
+
+    The queue is recomputed once per transaction: a service that applies two transitions in one
+    (verify, then enqueue) passes ``recompute=False`` to the first.
+    """
     transition = workflow.check(
         name,
         status=locked.status,
@@ -185,14 +186,15 @@ def _apply(locked: Booking, name: str, *, actor, note: str = "", data: dict | No
         locked, action=transition.name, from_status=from_status, to_status=locked.status, actor=actor, note=note,
         data=data,
     )
-    booking_notices.transition(locked, name=transition.name, actor=actor, note=note, data=data)
+    notices.transition(locked, transition=transition, actor=actor, note=note, data=data)
     if transition.name in hooks.FINISH_PRODUCTION:
         for consume in hooks.production_finished:
             consume(locked, actor)
     if transition.name in hooks.CLOSING:
         for close in hooks.closed:
             close(locked, actor, locked.status)
-    schedule_recompute(locked.service_id)
+    if recompute:
+        schedule_recompute(locked.service_id)
     return locked
 
 
@@ -236,10 +238,11 @@ def booking_verify(*, booking: Booking, actor, override_reason: str = "") -> Boo
         today = timezone.localdate()
         locked.due_date = add_working_days(today, locked.service.lead_time_days, holidays_from(today))
         note = override_reason if (missing or problems) else ""
-        _apply(locked, "verify", actor=actor, note=note, data=data, extra_fields=["due_date"])
+        _apply(locked, Action.VERIFY, actor=actor, note=note, data=data, extra_fields=["due_date"],
+               recompute=False)  # the enqueue below recomputes
         for after in hooks.verified:
             after(locked, actor, override_reason if (missing or problems) else "")
-        _apply(locked, "enqueue", actor=None)
+        _apply(locked, Action.ENQUEUE, actor=None)
     return locked
 
 
@@ -271,7 +274,7 @@ def booking_set_priority(*, booking: Booking, actor, priority: int, reason: str)
         locked.priority = priority
         locked.save(update_fields=["priority", "updated_at"])
         events.record(
-            locked, action="priority", from_status=locked.status, to_status=locked.status, actor=actor, note=reason,
+            locked, action=Action.PRIORITY, from_status=locked.status, to_status=locked.status, actor=actor, note=reason,
             data={"from": previous, "to": priority},
         )
         schedule_recompute(locked.service_id)
@@ -289,7 +292,7 @@ def booking_assign(*, booking: Booking, actor, assignee) -> Booking:
         locked.assignee = assignee
         locked.save(update_fields=["assignee", "updated_at"])
         events.record(
-            locked, action="assign", from_status=locked.status, to_status=locked.status, actor=actor,
+            locked, action=Action.ASSIGN, from_status=locked.status, to_status=locked.status, actor=actor,
             data={"assignee": assignee.pk if assignee else None, "name": str(assignee) if assignee else ""},
         )
     return locked
@@ -299,10 +302,10 @@ def proof_send(*, booking: Booking, actor, file: CleanFile, note: str = "") -> P
     """Upload a new proof version and ask the owner to approve it."""
     with transaction.atomic():
         locked = _locked(booking)
-        workflow.check("send_proof", status=locked.status, kind=locked.service.workflow, roles=workflow.roles_of(actor), is_own=False)
+        workflow.check(Action.SEND_PROOF, status=locked.status, kind=locked.service.workflow, roles=workflow.roles_of(actor), is_own=False)
         version = (locked.proofs.aggregate(last=Max("version"))["last"] or 0) + 1
         proof = Proof.objects.create(booking=locked, version=version, file=file.content, note=(note or "").strip(), uploaded_by=actor)
-        _apply(locked, "send_proof", actor=actor, note=proof.note, data={"proof": version})
+        _apply(locked, Action.SEND_PROOF, actor=actor, note=proof.note, data={"proof": version})
     return proof
 
 
@@ -320,14 +323,14 @@ def proof_approve(*, booking: Booking, actor, checklist: dict[str, bool]) -> Pro
         raise TransitionError(_("Please confirm every item before approving: %(items)s.") % {"items": "; ".join(unticked)})
     with transaction.atomic():
         locked = _locked(booking)
-        workflow.check("approve", status=locked.status, kind=locked.service.workflow, roles=workflow.roles_of(actor), is_own=locked.business.owner_id == actor.pk)
+        workflow.check(Action.APPROVE, status=locked.status, kind=locked.service.workflow, roles=workflow.roles_of(actor), is_own=locked.business.owner_id == actor.pk)
         proof = _pending_proof(locked)
         proof.decision = Proof.Decision.APPROVED
         proof.decided_at = timezone.now()
         proof.decided_by = actor
         proof.checklist = {key: True for key, _label in APPROVAL_CHECKLIST}
         proof.save(update_fields=["decision", "decided_at", "decided_by", "checklist", "updated_at"])
-        _apply(locked, "approve", actor=actor, data={"proof": proof.version})
+        _apply(locked, Action.APPROVE, actor=actor, data={"proof": proof.version})
     return proof
 
 
@@ -335,7 +338,7 @@ def proof_request_revision(*, booking: Booking, actor, comment: str) -> Proof:
     comment = (comment or "").strip()
     with transaction.atomic():
         locked = _locked(booking)
-        workflow.check("request_revision", status=locked.status, kind=locked.service.workflow, roles=workflow.roles_of(actor), is_own=locked.business.owner_id == actor.pk)
+        workflow.check(Action.REQUEST_REVISION, status=locked.status, kind=locked.service.workflow, roles=workflow.roles_of(actor), is_own=locked.business.owner_id == actor.pk)
         if not comment:
             raise TransitionError(_("Please fill in: %(what)s.") % {"what": _("What should change")})
         proof = _pending_proof(locked)
@@ -345,7 +348,7 @@ def proof_request_revision(*, booking: Booking, actor, comment: str) -> Proof:
         proof.comment = comment
         proof.save(update_fields=["decision", "decided_at", "decided_by", "comment", "updated_at"])
         rounds = locked.proofs.filter(decision=Proof.Decision.REVISION).count()
-        _apply(locked, "request_revision", actor=actor, note=comment, data={"proof": proof.version, "round": rounds})
+        _apply(locked, Action.REQUEST_REVISION, actor=actor, note=comment, data={"proof": proof.version, "round": rounds})
     return proof
 
 

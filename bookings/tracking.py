@@ -8,10 +8,13 @@ from __future__ import annotations
 import hmac
 import uuid
 
+from django.conf import settings
 from django.core import signing
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
-from bookings.models import Booking
+from bookings.models import Booking, BookingEvent
+from bookings.workflow import Status
 
 _SALT = "bookings.tracking"
 
@@ -26,11 +29,6 @@ def tracking_url(booking: Booking) -> str:
 
 def _public_queryset():
     """With the moment the request became ready for collection, so the page needs no second query."""
-    from django.db.models import OuterRef, Subquery
-
-    from bookings.models import BookingEvent
-    from bookings.workflow import Status
-
     ready = BookingEvent.objects.filter(booking=OuterRef("pk"), to_status=Status.READY).order_by("-created_at")
     return Booking.objects.select_related("service").annotate(ready_at=Subquery(ready.values("created_at")[:1]))
 
@@ -61,6 +59,4 @@ def qr_path(booking: Booking) -> str:
 
 
 def absolute_tracking_url(booking: Booking) -> str:
-    from django.conf import settings
-
     return settings.RK_SITE_URL.rstrip("/") + tracking_url(booking)

@@ -9,15 +9,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from accounts.permissions import owner_required
 from bookings import feedback, hooks, selectors, services, workflow
 from bookings.forms import (
     ApprovalForm, AssignForm, BookingForm, NoteForm, PriorityForm, ProductionForm, RevisionForm, TrackingForm, VerifyForm,
 )
 from bookings.models import Proof
 from bookings.requirements import describe, missing_requirements
-from bookings.tracking import booking_from_code, booking_from_token, tracking_url
+from bookings.tracking import absolute_tracking_url, booking_from_code, booking_from_token, qr_path, tracking_url
 from core.files import protected_file_response
-from core.permissions import owner_required
+from core.qr import stored_qr
 from products.labels import label_readiness
 from products.selectors import products_for_owner_choice
 
@@ -92,13 +93,13 @@ def booking_detail(request, code):
     actions = workflow.available(
         status=booking.status, kind=booking.service.workflow, roles=workflow.roles_of(request.user), is_own=is_own
     )
-    names = {a.name for a in actions}
+    can = {a.name: True for a in actions}  # templates ask ``can.verify``
     proofs = list(booking.proofs.all())
     context = {
         "booking": booking,
         "is_own": is_own,
         "actions": [a for a in actions if not a.special],
-        "can": names,
+        "can": can,
         "path": workflow.path_for(booking.service.workflow),
         "done_steps": {event.to_status for event in booking.events.all()},
         "missing_documents": describe(missing_requirements(booking.service, booking.product)),
@@ -107,7 +108,7 @@ def booking_detail(request, code):
         "proofs": proofs,
         "pending_proof": next((p for p in proofs if p.decision == Proof.Decision.PENDING), None),
         "revision_rounds": sum(1 for p in proofs if p.decision == Proof.Decision.REVISION),
-        "has_survey": is_own and booking.status == workflow.Status.DONE and hasattr(booking, "survey"),
+        "has_survey": is_own and booking.is_done and hasattr(booking, "survey"),
         "ready_since": selectors.ready_since(booking),
         "can_print_design": is_own and booking.service.workflow == workflow.WorkflowKind.DESIGN_ONLY
         and booking.status in services.PRINTABLE_DESIGN,
@@ -119,7 +120,7 @@ def booking_detail(request, code):
             assign_form=AssignForm(initial={"assignee": booking.assignee_id}),
             production_form=ProductionForm(initial={"quantity_produced": booking.quantity}),
         )
-    if "approve" in names:
+    if workflow.Action.APPROVE in can:
         context.update(approval_form=ApprovalForm(), revision_form=RevisionForm())
     context["panels"] = [panel(request, booking) for panel in hooks.detail_panels]
     return render(request, "bookings/booking_detail.html", context)
@@ -172,9 +173,6 @@ def work_order(request, code):
     The QR code is drawn by a Celery task when the request is submitted; a booking older than that
     (or made while the broker was down) gets it drawn here once and stored.
     """
-    from bookings.tracking import absolute_tracking_url, qr_path
-    from core.qr import stored_qr
-
     booking = selectors.booking_for_detail(request.user, code)
     link = absolute_tracking_url(booking)
     approved = next((p for p in booking.proofs.all() if p.decision == Proof.Decision.APPROVED), None)

@@ -13,7 +13,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.roles import Role
+from accounts.roles import ACTING_OFFICE_ROLES, OWNER_ROLES, Role, roles_of
+from notifications.models import Notification
 
 
 class Status(models.TextChoices):
@@ -30,6 +31,33 @@ class Status(models.TextChoices):
     DONE = "selesai", _("Completed")
     REJECTED = "ditolak", _("Rejected")
     CANCELLED = "dibatalkan", _("Cancelled")
+
+
+class Action(models.TextChoices):
+    """What a BookingEvent records: every transition of the table below, and the changes that keep the
+    status (submission, priority, assignment). Other apps that write booking events add theirs here."""
+
+    SUBMIT = "submit", _("Submitted")
+    VERIFY = "verify", _("Verify")
+    REJECT = "reject", _("Reject")
+    ASK_INFO = "ask_info", _("Ask for more information")
+    RESUBMIT = "resubmit", _("Submit again")
+    ENQUEUE = "enqueue", _("Put in the queue")
+    START_DESIGN = "start_design", _("Start design")
+    SEND_PROOF = "send_proof", _("Send proof")
+    REQUEST_REVISION = "request_revision", _("Request a revision")
+    APPROVE = "approve", _("Approve the design")
+    START_PRODUCTION = "start_production", _("Start production")
+    START_PRODUCTION_DIRECT = "start_production_direct", _("Start production")
+    FINISH_PRODUCTION = "finish_production", _("Production finished")
+    DELIVER_DESIGN = "deliver_design", _("Design delivered")
+    HAND_OVER = "hand_over", _("Hand over")
+    COMPLETE_CONSULTATION = "complete_consultation", _("Consultation held")
+    CANCEL = "cancel", _("Cancel the request")
+    CANCEL_BY_OFFICE = "cancel_by_office", _("Cancel the request")
+    PRINT_REQUESTED = "print_requested", _("Print requested")
+    PRIORITY = "priority", _("Priority changed")
+    ASSIGN = "assign", _("Assigned")
 
 
 class WorkflowKind(models.TextChoices):
@@ -58,6 +86,8 @@ OWNER_CANCELLABLE = frozenset(
     }
 )
 ACTIVE = frozenset(Status.values) - TERMINAL
+# A design can be printed once it is approved (the print-ready file exists from then on).
+PRINTABLE_DESIGN = frozenset({Status.APPROVED, Status.READY, Status.DONE})
 
 # The staff board's five stages of the work, each a column of one or more states (the board fits a
 # 1280 px screen without scrolling sideways; a stage with no requests takes one line).
@@ -72,17 +102,19 @@ BOARD_GROUPS = [
 # Open and in the office's hands (not waiting for the owner).
 WITH_OFFICE = frozenset(ACTIVE - WAITING_FOR_OWNER)
 
-OFFICE = frozenset({Role.STAFF, Role.ADMIN})
-OWNER = frozenset({Role.OWNER})
+OFFICE = ACTING_OFFICE_ROLES
+OWNER = OWNER_ROLES
 ALL_KINDS = frozenset(WorkflowKind.values)
 WITH_DESIGN = frozenset({WorkflowKind.FULL, WorkflowKind.DESIGN_ONLY})
 WITH_PRODUCTION = frozenset({WorkflowKind.FULL, WorkflowKind.PRINT_ONLY})
 
 
+Kind = Notification.Kind
+
+
 @dataclass(frozen=True)
 class Transition:
-    name: str
-    label: str
+    name: Action
     sources: frozenset[str]
     target: str
     roles: frozenset[str]
@@ -92,6 +124,19 @@ class Transition:
     # Transitions that need more than a note have a service of their own in bookings.services
     # (a proof file, a checklist, quantities, hand-over details, the document gate).
     special: bool = False
+    # Who hears of it (bookings.notices): the owner gets ``owner_hears`` unless they did it themselves;
+    # staff (the assignee, else every staff member) get ``staff_hears``.
+    owner_hears: Kind | None = Kind.BOOKING_STATUS
+    staff_hears: Kind | None = None
+
+    @property
+    def label(self) -> str:
+        return Action(self.name).label
+
+    @property
+    def is_destructive(self) -> bool:
+        """Ends the request without the work (shown as a red button)."""
+        return self.target in (Status.REJECTED, Status.CANCELLED)
 
     def allows(self, *, status: str, kind: str) -> bool:
         return status in self.sources and kind in self.kinds
@@ -100,12 +145,9 @@ class Transition:
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in [
+        Transition(Action.VERIFY, frozenset({Status.SUBMITTED}), Status.VERIFIED, OFFICE, special=True),
         Transition(
-            "verify", _("Verify"), frozenset({Status.SUBMITTED}), Status.VERIFIED, OFFICE, special=True
-        ),
-        Transition(
-            "reject",
-            _("Reject"),
+            Action.REJECT,
             frozenset({Status.SUBMITTED, Status.NEEDS_INFO, Status.VERIFIED}),
             Status.REJECTED,
             OFFICE,
@@ -113,8 +155,7 @@ TRANSITIONS: dict[str, Transition] = {
             note_label=_("Reason for rejection"),
         ),
         Transition(
-            "ask_info",
-            _("Ask for more information"),
+            Action.ASK_INFO,
             frozenset({Status.SUBMITTED, Status.VERIFIED, Status.QUEUED, Status.DESIGN}),
             Status.NEEDS_INFO,
             OFFICE,
@@ -122,24 +163,23 @@ TRANSITIONS: dict[str, Transition] = {
             note_label=_("What is missing"),
         ),
         Transition(
-            "resubmit", _("Submit again"), frozenset({Status.NEEDS_INFO}), Status.SUBMITTED, OWNER
+            Action.RESUBMIT, frozenset({Status.NEEDS_INFO}), Status.SUBMITTED, OWNER,
+            staff_hears=Kind.STAFF_DATA_COMPLETED,
         ),
-        Transition("enqueue", _("Put in the queue"), frozenset({Status.VERIFIED}), Status.QUEUED, OFFICE),
+        # Follows verification at once: the owner hears of the verification and of the queue position.
+        Transition(Action.ENQUEUE, frozenset({Status.VERIFIED}), Status.QUEUED, OFFICE, owner_hears=None),
+        Transition(Action.START_DESIGN, frozenset({Status.QUEUED}), Status.DESIGN, OFFICE, kinds=WITH_DESIGN),
         Transition(
-            "start_design", _("Start design"), frozenset({Status.QUEUED}), Status.DESIGN, OFFICE, kinds=WITH_DESIGN
-        ),
-        Transition(
-            "send_proof",
-            _("Send proof"),
+            Action.SEND_PROOF,
             frozenset({Status.DESIGN, Status.REVISION}),
             Status.AWAITING_APPROVAL,
             OFFICE,
             kinds=WITH_DESIGN,
             special=True,
+            owner_hears=Kind.PROOF_SENT,
         ),
         Transition(
-            "request_revision",
-            _("Request a revision"),
+            Action.REQUEST_REVISION,
             frozenset({Status.AWAITING_APPROVAL}),
             Status.REVISION,
             OWNER,
@@ -147,35 +187,28 @@ TRANSITIONS: dict[str, Transition] = {
             needs_note=True,
             note_label=_("What should change"),
             special=True,
+            staff_hears=Kind.STAFF_REVISION_REQUESTED,
         ),
         Transition(
-            "approve",
-            _("Approve the design"),
-            frozenset({Status.AWAITING_APPROVAL}),
-            Status.APPROVED,
-            OWNER,
-            kinds=WITH_DESIGN,
+            Action.APPROVE, frozenset({Status.AWAITING_APPROVAL}), Status.APPROVED, OWNER, kinds=WITH_DESIGN,
             special=True,
         ),
         Transition(
-            "start_production",
-            _("Start production"),
+            Action.START_PRODUCTION,
             frozenset({Status.APPROVED}),
             Status.PRODUCTION,
             OFFICE,
             kinds=frozenset({WorkflowKind.FULL}),
         ),
         Transition(
-            "start_production_direct",
-            _("Start production"),
+            Action.START_PRODUCTION_DIRECT,
             frozenset({Status.QUEUED}),
             Status.PRODUCTION,
             OFFICE,
             kinds=frozenset({WorkflowKind.PRINT_ONLY}),
         ),
         Transition(
-            "finish_production",
-            _("Production finished"),
+            Action.FINISH_PRODUCTION,
             frozenset({Status.PRODUCTION}),
             Status.READY,
             OFFICE,
@@ -183,25 +216,22 @@ TRANSITIONS: dict[str, Transition] = {
             special=True,
         ),
         Transition(
-            "deliver_design",
-            _("Design delivered"),
+            Action.DELIVER_DESIGN,
             frozenset({Status.APPROVED}),
             Status.READY,
             OFFICE,
             kinds=frozenset({WorkflowKind.DESIGN_ONLY}),
         ),
-        Transition("hand_over", _("Hand over"), frozenset({Status.READY}), Status.DONE, OFFICE, special=True),
+        Transition(Action.HAND_OVER, frozenset({Status.READY}), Status.DONE, OFFICE, special=True),
         Transition(
-            "complete_consultation",
-            _("Consultation held"),
+            Action.COMPLETE_CONSULTATION,
             frozenset({Status.QUEUED}),
             Status.DONE,
             OFFICE,
             kinds=frozenset({WorkflowKind.CONSULTATION}),
         ),
         Transition(
-            "cancel",
-            _("Cancel the request"),
+            Action.CANCEL,
             OWNER_CANCELLABLE,
             Status.CANCELLED,
             OWNER,
@@ -209,8 +239,7 @@ TRANSITIONS: dict[str, Transition] = {
             note_label=_("Reason for cancelling"),
         ),
         Transition(
-            "cancel_by_office",
-            _("Cancel the request"),
+            Action.CANCEL_BY_OFFICE,
             ACTIVE,
             Status.CANCELLED,
             OFFICE,
@@ -243,13 +272,6 @@ class TransitionError(Exception):
     def __init__(self, message):
         super().__init__(message)
         self.message = message
-
-
-def roles_of(user) -> frozenset[str]:
-    roles = set(user.roles)
-    if user.is_superuser:
-        roles.add(Role.ADMIN)
-    return frozenset(roles)
 
 
 def check(transition_name: str, *, status: str, kind: str, roles: frozenset[str], is_own: bool) -> Transition:

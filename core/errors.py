@@ -12,3 +12,12 @@ def forbidden(request, exception=None):
 
 def server_error(request):
     return render(request, "core/error.html", {"title": _("Something went wrong"), "message": _("The error has been logged. Please go back and try again in a moment.")}, status=500)
+
+
+def ratelimited(request, exception=None):
+    return render(
+        request,
+        "core/error.html",
+        {"title": _("Too many attempts"), "message": _("Please wait a minute before trying again.")},
+        status=429,
+    )

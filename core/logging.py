@@ -11,13 +11,13 @@ import json
 import logging
 import zoneinfo
 
+from django.conf import settings
+
 # Fields of a LogRecord that are not extra data passed by the caller.
 _RECORD_FIELDS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
 
 
 def _site_time_zone() -> str:
-    from django.conf import settings
-
     return settings.TIME_ZONE
 
 

@@ -1,5 +1,7 @@
 import qrcode
 import qrcode.image.svg
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 
 
 def qr_svg(data: str) -> str:
@@ -10,9 +12,6 @@ def qr_svg(data: str) -> str:
 
 def stored_qr(path: str, data: str, *, make: bool) -> str | None:
     """The QR code SVG kept at ``path`` in the default storage; made and stored when ``make``."""
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
-
     if default_storage.exists(path):
         with default_storage.open(path, "rb") as handle:
             return handle.read().decode()

@@ -10,4 +10,9 @@ def enqueue_after_commit(task, *args, **options) -> None:
     Never waits on the broker for more than ``RK_BROKER_PUBLISH_WAIT`` (see core/broker.py); if it is
     down or hung this only logs, and the periodic tasks (or the page that needs the result) catch up.
     """
-    transaction.on_commit(lambda: publish(task, *args, **options), robust=True)
+
+    def enqueue():
+        publish(task, *args, **options)
+
+    enqueue.enqueue_key = (task.name, args)  # what it enqueues, for tests and logs
+    transaction.on_commit(enqueue, robust=True)

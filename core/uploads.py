@@ -26,7 +26,10 @@ from django.core.signals import request_finished, request_started
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 IMAGE_FORMATS = ("JPEG", "PNG", "WEBP")
 PDF_CONTENT_TYPE = "application/pdf"
@@ -156,8 +159,6 @@ def _in_srgb(image: Image.Image, mode: str) -> Image.Image:
     profile = image.info.get("icc_profile")
     converted = image.convert(mode)
     if profile:
-        from PIL import ImageCms
-
         try:
             source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
             converted = ImageCms.profileToProfile(converted, source, ImageCms.createProfile("sRGB"), outputMode=mode)
@@ -183,9 +184,6 @@ def encode_image(image: Image.Image) -> CleanFile:
 
 
 def clean_pdf(data: bytes) -> CleanFile:
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
     invalid = ValidationError(_("The file is not a valid PDF document."), code="invalid_pdf")
     if not data.startswith(b"%PDF-"):
         raise invalid
@@ -219,8 +217,6 @@ def _pdf_active_content(data: bytes, reader) -> bool:
     compressed object streams and #-escaped names, which pypdf decodes)."""
     if _ACTIVE_PDF_BYTES.search(data):
         return True
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
-
     seen, stack, budget = set(), [reader.trailer], 50_000
     while stack and budget:
         budget -= 1

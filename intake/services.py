@@ -17,13 +17,14 @@ from django.utils.translation import gettext as _
 
 from accounts.claims import absolute_claim_url, claim_link_create
 from accounts.models import Business, User
-from accounts.services import CONSENT_VERSION, owner_find_or_create_by_whatsapp  # noqa: F401 - part of this API
+from accounts.services import CONSENT_VERSION, owner_find_or_create_by_whatsapp, owner_for_phone  # noqa: F401 - CONSENT_VERSION is part of this API
 from bookings.models import Booking, BookingChannel
 from bookings.services import booking_submit
 from bookings.tracking import absolute_tracking_url
 from core.phone import normalize_phone
 from core.uploads import CleanFile
 from intake.models import Intake, Visit
+from notifications.models import Notification
 from notifications.services import notify
 from products.models import Product
 from products.services import photos_add, product_save
@@ -197,7 +198,7 @@ def _create(*, staff, channel, owner, owner_data, business, business_data, produ
         claim_url = absolute_claim_url(claim_link_create(user=owner, actor=staff))
     if notify_owner:
         notify(
-            recipient=owner, kind="intake_received",
+            recipient=owner, kind=Notification.Kind.INTAKE_RECEIVED,
             context={"tracking_url": absolute_tracking_url(booking), "claim_url": claim_url, "channel": channel},
             booking=booking, link="",
         )
@@ -244,8 +245,6 @@ def visit_create(
         raise ValidationError({"__all__": _("Only office staff keep the guest book.")})
     phone = normalize_phone(phone) if phone else ""
     if owner is None and phone:
-        from accounts.services import owner_for_phone
-
         owner = owner_for_phone(phone)
     if owner is not None:
         business = owner.businesses.select_related("district").order_by("created_at").first()

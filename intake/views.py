@@ -9,16 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role
+from accounts.permissions import acting_office_required as office_actor
 from bookings.models import BookingChannel
 from bookings.tracking import absolute_tracking_url
-from core.permissions import role_required
 from core.phone import local_phone, normalize_phone
 from core.qr import qr_svg
 from intake import selectors, services
 from intake.forms import CounterIntakeForm, VisitForm
 
-office_actor = role_required(Role.STAFF, Role.ADMIN)
 PAPERS = ("a6", "a5", "80mm")
 
 

@@ -7,6 +7,7 @@ class MaterialsConfig(AppConfig):
     verbose_name = _("Materials store")
 
     def ready(self):
+        # Imported here, not at the top: they import models, importable only once the app registry is ready.
         from bookings import hooks
         from materials import services
 

@@ -5,10 +5,11 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from accounts.roles import Role
+from notifications.models import Notification
 from notifications.services import notify
 
 
 def low_stock(material, *, available: int) -> None:
     link = reverse("materials:store")
     for person in get_user_model().objects.filter(groups__name=Role.STAFF, is_active=True):
-        notify(recipient=person, kind="low_stock", context={"material": material, "available": available}, link=link)
+        notify(recipient=person, kind=Notification.Kind.LOW_STOCK, context={"material": material, "available": available}, link=link)

@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import OuterRef, Subquery, Sum
 from django.utils.translation import gettext as _
 
 from bookings.models import Booking
@@ -24,8 +24,6 @@ IN_KINDS = (StockMove.Kind.PURCHASE, StockMove.Kind.GRANT)
 
 def stock_of(material_ids) -> dict[int, tuple[int, int]]:
     """(on hand, reserved) of each material, from its last move: one query."""
-    from django.db.models import OuterRef, Subquery
-
     last = StockMove.objects.filter(material=OuterRef("pk")).order_by("-sequence")
     rows = Material.objects.filter(pk__in=list(material_ids)).annotate(
         on_hand=Subquery(last.values("on_hand_after")[:1]), reserved=Subquery(last.values("reserved_after")[:1])

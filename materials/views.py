@@ -4,13 +4,11 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role
-from core.permissions import role_required
+from accounts.permissions import acting_office_required as store_actor
+from accounts.permissions import work_reader_required as store_reader
 from materials import selectors, services
 from materials.forms import AdjustForm, ReceiveForm
 
-store_reader = role_required(Role.STAFF, Role.ADMIN, Role.MANAGER)
-store_actor = role_required(Role.STAFF, Role.ADMIN)
 
 
 @store_reader

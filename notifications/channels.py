@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.utils import translation
 from django.utils.module_loading import import_string
 
 from notifications.gateways import (  # noqa: F401 - the channel's vocabulary, re-exported
@@ -23,6 +24,7 @@ from notifications.gateways import (  # noqa: F401 - the channel's vocabulary, r
     PermanentGatewayError,
     WebhookRejected,
 )
+from notifications.models import Channel
 
 _gateways: dict = {}
 
@@ -40,11 +42,8 @@ def text_with_link(notification) -> str:
     """The message body, and for messages that leave the app the full address to open."""
     if not notification.link:
         return notification.body
-    from django.utils import translation
-    from django.utils.translation import gettext
-
     with translation.override(notification.recipient.language):
-        label = gettext("Open:")
+        label = translation.gettext("Open:")
     return f"{notification.body}\n\n{label} {settings.RK_SITE_URL.rstrip('/')}{notification.link}"
 
 
@@ -90,8 +89,6 @@ def send(notification) -> str:
 
     Raises GatewayError (retry), OutcomeUnknown (ask before resending) or PermanentGatewayError.
     """
-    from notifications.models import Channel
-
     recipient = notification.recipient
     if notification.channel == Channel.IN_APP:
         return ""

@@ -1,3 +1,5 @@
+from django.utils.functional import SimpleLazyObject
+
 from notifications.models import Channel, Notification
 
 
@@ -9,7 +11,5 @@ def inbox(request):
 
     def unread():
         return Notification.objects.filter(recipient=user, channel=Channel.IN_APP, read_at__isnull=True).count()
-
-    from django.utils.functional import SimpleLazyObject
 
     return {"unread_notifications": SimpleLazyObject(unread)}

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 import requests
 from django.conf import settings
 
-from notifications.models import DeliveryStatus
+from notifications.models import DELIVERY_RANK, DeliveryStatus
 
 logger = logging.getLogger(__name__)
 
@@ -323,8 +323,6 @@ class MetaCloudGateway(HttpGatewayBase):
 
 
 def _rank(status):
-    from notifications.models import DELIVERY_RANK
-
     return DELIVERY_RANK.get(status, 0)
 
 

@@ -39,6 +39,34 @@ class Notification(models.Model):
     not publish, the backoff for a retry, the lease's end for a row being sent.
     """
 
+    class Kind(models.TextChoices):
+        """What a message is about; each kind has ``templates/notifications/messages/<kind>.txt``
+        (subject on the first line). Code passes members (``Notification.Kind.PROOF_SENT``), never
+        strings: a misspelling fails at import, and tests/notifications/test_kinds.py renders every
+        kind in both languages and checks that every call names a member."""
+
+        BOOKING_STATUS = "booking_status", _("Request status changed")
+        PROOF_SENT = "proof_sent", _("Proof sent")
+        QUEUE_NEAR = "queue_near", _("Near the front of the queue")
+        ESTIMATE_SLIPPED = "estimate_slipped", _("Estimated date moved")
+        SURVEY_INVITE = "survey_invite", _("Satisfaction survey invitation")
+        PROOF_REMINDER = "proof_reminder", _("Proof approval reminder")
+        PICKUP_REMINDER = "pickup_reminder", _("Pick-up reminder")
+        STAFF_NEW_REQUEST = "staff_new_request", _("New request (staff)")
+        STAFF_DATA_COMPLETED = "staff_data_completed", _("Data completed (staff)")
+        STAFF_REVISION_REQUESTED = "staff_revision_requested", _("Revision requested (staff)")
+        STAFF_DIGEST = "staff_digest", _("Morning digest (staff)")
+        DATA_DELETION_REQUEST = "data_deletion_request", _("Data deletion request (admins)")
+        INTAKE_RECEIVED = "intake_received", _("Request received at the counter or on a trip")
+        WHATSAPP_CODE = "whatsapp_code", _("One-time WhatsApp code")
+        PASSWORD_RESET = "password_reset", _("Password reset link")
+        QUOTATION_ISSUED = "quotation_issued", _("Quotation ready")
+        PAYMENT_RECEIVED = "payment_received", _("Payment received")
+        TRANSFER_SUBMITTED = "transfer_submitted", _("Transfer to confirm (treasurer)")
+        TRANSFER_REJECTED = "transfer_rejected", _("Transfer not confirmed")
+        REFUND_DUE = "refund_due", _("Refund due (treasurer)")
+        LOW_STOCK = "low_stock", _("Low stock (staff)")
+
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         SENDING = "sending", _("Sending")
@@ -50,7 +78,7 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    kind = models.CharField(_("kind"), max_length=40)
+    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
     booking = models.ForeignKey(
         "bookings.Booking", on_delete=models.CASCADE, null=True, blank=True, related_name="notifications",
         verbose_name=_("booking"),

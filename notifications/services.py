@@ -26,7 +26,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from core.broker import publish
-from notifications import channels
+from core.office import office_info
+from notifications import channels, tasks
 from notifications.models import DELIVERY_RANK, Channel, DeliveryStatus, Notification
 
 logger = logging.getLogger(__name__)
@@ -53,9 +54,8 @@ def channels_for(user) -> list[str]:
 
 
 def render(kind: str, context: dict, language: str) -> tuple[str, str]:
-    """Subject (first line) and body (the rest) of ``notifications/messages/<kind>.txt``."""
-    from core.office import office_info
-
+    """Subject (first line) and body (the rest) of ``notifications/messages/<kind>.txt``, which also
+    see the office's name, address, phone and hours (core.office, as pages do)."""
     with translation.override(language):
         text = render_to_string(f"notifications/messages/{kind}.txt", {**office_info(), **context}).strip()
     subject, _, body = text.partition("\n")
@@ -73,27 +73,32 @@ def enqueue(notifications: list[Notification]) -> None:
     a row that could not be published is made due at once, so the relay sends it as soon as the
     broker is back (within ``RK_NOTIFY_RELAY_SECONDS``).
     """
-    from notifications.tasks import deliver_notification
-
     pending = [(n.pk, n.attempts, queue_for(n)) for n in notifications]
     if not pending:
         return
 
     def publish_all():
-        missed = [pk for pk, attempts, queue in pending if not publish(deliver_notification, pk, attempts, queue=queue)]
+        missed = [pk for pk, attempts, queue in pending if not publish(tasks.deliver_notification, pk, attempts, queue=queue)]
         if missed:
             Notification.objects.filter(pk__in=missed, status=Status.PENDING).update(next_attempt_at=timezone.now())
 
     transaction.on_commit(publish_all, robust=True)
 
 
-def notify(*, recipient, kind: str, context: dict, booking=None, link: str = "", channels_: list[str] | None = None,
+def notify(*, recipient, kind: Notification.Kind, context: dict, booking=None, link: str = "", channels_: list[str] | None = None,
            urgent: bool = False) -> list[Notification]:
     """Write one outbox row per channel for ``recipient`` (call inside the causing transaction).
 
     ``urgent=True`` (one-time sign-in codes and anything a person is waiting for on the spot) sends
     the rows through ``RK_CODES_QUEUE`` (``notify.codes``), which its own worker drains ahead of any backlog.
+
+    An unknown ``kind`` is a programming error that tests catch (tests/notifications/test_kinds.py:
+    every call names a ``Notification.Kind`` member, every member renders). Should one slip through,
+    it is logged and the message dropped: it never fails the person's action.
     """
+    if kind not in Notification.Kind.values:
+        logger.error("Unknown notification kind %r: message to %s not written", kind, recipient.pk)
+        return []
     if not recipient.is_active:
         return []
     subject, body = render(kind, {**context, "recipient": recipient, "booking": booking}, recipient.language)
@@ -257,8 +262,6 @@ def dispatch_pending(*, limit: int = 1000) -> int:
     Each published row is marked due again ``RK_NOTIFY_REQUEUE_AFTER`` later, so a row is on the
     broker at most once per that period; a copy that arrives late is refused by the claim.
     """
-    from notifications.tasks import deliver_notification
-
     now = timezone.now()
     rows = list(
         Notification.objects.filter(status__in=OPEN_STATUSES)
@@ -272,7 +275,7 @@ def dispatch_pending(*, limit: int = 1000) -> int:
     published = 0
     for row in rows:
         try:
-            deliver_notification.apply_async((row.pk, row.attempts), queue=queue_for(row), retry=False)
+            tasks.deliver_notification.apply_async((row.pk, row.attempts), queue=queue_for(row), retry=False)
         except Exception:  # noqa: BLE001 - the broker went away again: leave the rest due
             Notification.objects.filter(pk__in=[r.pk for r in rows[published:]]).update(next_attempt_at=now)
             logger.warning("Broker unavailable during the relay; %d rows left due", len(rows) - published, exc_info=True)

@@ -98,3 +98,7 @@ class OutreachRecord(TimeStampedModel):
 
     def __str__(self):
         return str(self.client_uuid)
+
+    @property
+    def is_synced(self) -> bool:
+        return self.status == self.Status.SYNCED

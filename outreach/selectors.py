@@ -3,7 +3,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Business, District
-from bookings.models import Service
+from bookings.models import Booking, BookingChannel, Service
 from core.phone import local_phone
 from outreach.models import OutreachRecord, OutreachTrip
 
@@ -78,8 +78,6 @@ def channels_by_district(start, end) -> list[dict]:
     """Requests submitted in [start, end) per regency/city of the business, one column per channel
     (outreach next to online, counter and WhatsApp), plus the outreach guest-book entries. Two grouped
     queries."""
-    from bookings.models import Booking, BookingChannel
-
     rows = {}
     for district in District.objects.order_by("sort_order", "name").values_list("name", flat=True):
         rows[district] = {"district": district, "visits": 0, **{c: 0 for c in BookingChannel.values}}

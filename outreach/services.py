@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from bookings import events
 from core.uploads import CleanFile
 from outreach.models import OutreachRecord, OutreachTrip
+from outreach.records import apply_record  # the intake services, behind one adapter
 
 SYNC_ACTION = "outreach_sync"
 
@@ -84,8 +85,6 @@ def record_sync(
     device_time_text: str, photos: list[CleanFile] = (), photo_bytes: list[bytes] = (),
 ) -> SyncResult:
     """Store one record sent by a device, exactly once per key. See the module's docstring."""
-    from outreach.records import apply_record  # the intake services, behind one adapter
-
     fingerprint = content_hash(kind=kind, fields=fields, device_time=device_time_text, photos=list(photo_bytes))
     now = timezone.now()
     with transaction.atomic():

@@ -19,15 +19,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.roles import Role
-from core.permissions import role_required
+from accounts.permissions import acting_office_required as office_actor
+from accounts.permissions import work_reader_required as office_reader
 from core.uploads import clean_image
 from outreach import selectors, services
 from outreach.forms import IntakeForm, TripForm, VisitForm
 from outreach.models import OutreachRecord
 
-office_reader = role_required(Role.STAFF, Role.ADMIN, Role.MANAGER)
-office_actor = role_required(Role.STAFF, Role.ADMIN)
 MAX_PHOTOS = 3
 
 # Files the service worker keeps for the offline app (precached with a revision from their content).
@@ -55,6 +53,7 @@ def js_labels() -> dict:
         "storage_best_effort": _("Storage on this phone: %(mb)s MB. The browser did not promise to keep it: send often."),
         "preparing": _("Preparing…"), "prepared": _("This phone is ready for the trip, also without a network."),
         "prepare_failed": _("Preparing failed. Check the signal and try again."),
+        "on_device": _("%(n)s records of this trip are on this phone and not yet sent (counted as collected)."),
         "states": {
             "draft": _("Draft"), "queued": _("Waiting"), "sending": _("Sending (locked)"),
             "error": _("Needs correction"), "conflict": _("Conflict"),

@@ -7,6 +7,7 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Payments")
 
     def ready(self):
+        # Imported here, not at the top: they import models, importable only once the app registry is ready.
         from bookings import hooks
         from payments import panels, services
 

@@ -9,18 +9,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role
+from accounts.permissions import acting_office_required as office_actor
+from accounts.permissions import money_required as money_role
+from accounts.permissions import owner_required
 from bookings.workflow import TransitionError
 from core.files import protected_file_response
-from core.permissions import owner_required, role_required
 from core.qr import qr_svg
 from payments import selectors, services
 from payments.forms import CashBookForm, PaymentForm, QrisForm, QuotationForm, ReasonForm, RefundForm, TransferProofForm
 from payments.models import Quotation
 from payments.terbilang import terbilang
 
-money_role = role_required(Role.TREASURER, Role.ADMIN)
-office_actor = role_required(Role.STAFF, Role.ADMIN)
 
 
 def _form_errors(form, error: ValidationError) -> None:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.legality import PackagingMaterial
 from accounts.models import Business
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, VisibleQuerySet
 
 
 class Product(TimeStampedModel):
@@ -66,6 +66,9 @@ class Product(TimeStampedModel):
     width_mm = models.PositiveIntegerField(_("width (mm)"), null=True, blank=True)
     height_mm = models.PositiveIntegerField(_("height (mm)"), null=True, blank=True)
 
+    objects = VisibleQuerySet.as_manager()
+    owner_lookup = "business__owner"  # VisibleQuerySet.visible_to
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("product")
@@ -107,6 +110,9 @@ class ProductPhoto(TimeStampedModel):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="photos", verbose_name=_("product"))
     image = models.FileField(_("photo"), upload_to=photo_upload_to)
     thumbnail = models.FileField(_("thumbnail"), upload_to=thumbnail_upload_to, blank=True)
+
+    objects = VisibleQuerySet.as_manager()
+    owner_lookup = "product__business__owner"  # VisibleQuerySet.visible_to
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -2,14 +2,11 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
 from accounts.models import LegalityDocument
-from products.models import Product
+from products.models import Product, ProductPhoto
 
 
 def visible_products(user):
-    qs = Product.objects.all()
-    if not user.is_office:
-        qs = qs.filter(business__owner=user)
-    return qs
+    return Product.objects.visible_to(user)
 
 
 def products_for_owner_choice(user):
@@ -27,9 +24,5 @@ def product_for_detail(user, public_id) -> Product:
 
 
 def photo_for_user(user, public_id):
-    from products.models import ProductPhoto
-
-    qs = ProductPhoto.objects.select_related("product__business")
-    if not user.is_office:
-        qs = qs.filter(product__business__owner=user)
+    qs = ProductPhoto.objects.visible_to(user).select_related("product__business")
     return get_object_or_404(qs, public_id=public_id)

@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Business
 from core.tasks import enqueue_after_commit
-from core.uploads import CleanFile
+from core.uploads import CleanFile, make_thumbnail
+from products import tasks
 from products.models import Product, ProductPhoto
 
 
@@ -22,8 +23,6 @@ def product_save(*, product: Product, business: Business | None = None) -> Produ
 
 def photos_add(*, product: Product, photos: list[CleanFile]) -> list[ProductPhoto]:
     """Store already validated photos; thumbnails are made by a Celery task after commit."""
-    from products.tasks import make_photo_thumbnail
-
     with transaction.atomic():
         # Lock the product so two uploads at once cannot pass the limit together.
         Product.objects.select_for_update().filter(pk=product.pk).first()
@@ -35,13 +34,11 @@ def photos_add(*, product: Product, photos: list[CleanFile]) -> list[ProductPhot
             )
         created = [ProductPhoto.objects.create(product=product, image=photo.content) for photo in photos]
         for photo in created:
-            enqueue_after_commit(make_photo_thumbnail, photo.pk)  # without it, the full photo is shown
+            enqueue_after_commit(tasks.make_photo_thumbnail, photo.pk)  # without it, the full photo is shown
     return created
 
 
 def photo_thumbnail_make(*, photo: ProductPhoto) -> None:
-    from core.uploads import make_thumbnail
-
     if photo.thumbnail:
         return
     with photo.image.open("rb") as handle:

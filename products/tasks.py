@@ -1,5 +1,8 @@
+"""Celery tasks of products, thin. ``services`` enqueues them and they call ``services``: the two
+import each other as modules, which Python resolves whichever comes first."""
 from celery import shared_task
 
+from products import services
 from products.models import ProductPhoto
 
 
@@ -8,6 +11,4 @@ def make_photo_thumbnail(photo_id: int) -> None:
     photo = ProductPhoto.objects.filter(pk=photo_id).first()
     if photo is None or photo.thumbnail:
         return
-    from products.services import photo_thumbnail_make
-
-    photo_thumbnail_make(photo=photo)
+    services.photo_thumbnail_make(photo=photo)

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Business
 from core.files import protected_file_response
-from core.permissions import owner_required
+from accounts.permissions import owner_required
 from products import selectors, services
 from products.forms import PhotoUploadForm, ProductForm
 from products.labels import label_readiness

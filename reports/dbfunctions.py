@@ -8,8 +8,11 @@ position are read back and interpolated — never an average in disguise, never 
 """
 from __future__ import annotations
 
+import datetime
 import math
+import zoneinfo
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Aggregate, Count, DateField, F, FloatField, Func, Q, Window
 from django.db.models.functions import Floor, RowNumber
@@ -109,11 +112,6 @@ def grouped_percentiles(queryset, group: str, expression, fractions: list[float]
 
 def _utc_offset_modifier() -> str:
     """SQLite date modifier for the site's (fixed) UTC offset, e.g. '+540 minutes' for WIT."""
-    import datetime
-    import zoneinfo
-
-    from django.conf import settings
-
     offset = datetime.datetime.now(zoneinfo.ZoneInfo(settings.TIME_ZONE)).utcoffset()
     return f"{int(offset.total_seconds() // 60):+d} minutes"
 
@@ -131,8 +129,6 @@ class LocalDate(Func):
         return f"date({sql}, %s)", [*params, _utc_offset_modifier()]
 
     def as_postgresql(self, compiler, connection, **extra_context):
-        from django.conf import settings
-
         sql, params = compiler.compile(self.source_expressions[0])
         return f"(({sql}) AT TIME ZONE %s)::date", [*params, settings.TIME_ZONE]
 
@@ -147,7 +143,5 @@ class LocalWeekStart(Func):
         return f"date({sql}, %s, 'weekday 0', '-6 days')", [*params, _utc_offset_modifier()]
 
     def as_postgresql(self, compiler, connection, **extra_context):
-        from django.conf import settings
-
         sql, params = compiler.compile(self.source_expressions[0])
         return f"date_trunc('week', ({sql}) AT TIME ZONE %s)::date", [*params, settings.TIME_ZONE]

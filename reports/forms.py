@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import District
-from bookings.filters import office_users
+from accounts.selectors import office_users
 from bookings.models import BookingChannel, Service
 from reports.metrics import ReportParams
 

@@ -31,10 +31,13 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Business
+from accounts.models import AccountEvent, Business, User
 from bookings.models import Booking, BookingChannel, BookingEvent
-from bookings.workflow import Status
+from bookings.workflow import Action, Status
+from intake.models import Visit
 from reports.dbfunctions import DaysBetween, LocalDate, LocalWeekStart, grouped_percentiles, percentiles
+from reports.models import SurveyResponse
+from reports.survey import ikm, ikm_by
 
 FRACTIONS = [0.5, 0.9]
 LEAD_TIME_BUCKETS = [(0, 5), (5, 10), (10, 20), (20, 40), (40, None)]
@@ -127,7 +130,7 @@ def summary(params: ReportParams) -> dict:
     returning = completed(params).filter(business__in=served_before).values("business").distinct().count()
     row["first_time"] = row["umkm"] - returning
     lead = percentiles(completed(params), lead_time(), FRACTIONS)
-    revisions = BookingEvent.objects.filter(action="request_revision", booking__in=completed(params).values("pk")).count()
+    revisions = BookingEvent.objects.filter(action=Action.REQUEST_REVISION, booking__in=completed(params).values("pk")).count()
     row.update(
         lead_p50=lead[0.5],
         lead_p90=lead[0.9],
@@ -249,9 +252,6 @@ def lead_time_distribution(params: ReportParams) -> list[dict]:
 
 def build(params: ReportParams) -> dict:
     """Everything the report page and the exports show."""
-    from reports.models import SurveyResponse
-    from reports.survey import ikm, ikm_by
-
     surveys = SurveyResponse.objects.filter(
         booking__in=scope(params).values("pk"), created_at__gte=params.start_at, created_at__lt=params.end_at
     )
@@ -277,8 +277,6 @@ VISIT_BREAKDOWNS = {
 
 
 def _visits(params: ReportParams):
-    from intake.models import Visit
-
     qs = Visit.objects.filter(visited_at__gte=params.start_at, visited_at__lt=params.end_at)
     if params.district_id:
         qs = qs.filter(district_id=params.district_id)
@@ -291,10 +289,6 @@ def _visits(params: ReportParams):
 
 def intake_summary(params: ReportParams) -> dict:
     """Guest book, accounts and turnover figures of the period (a handful of aggregate queries)."""
-    from accounts.models import AccountEvent, User
-    from intake.models import Visit
-    from reports.models import SurveyResponse
-
     visits = _visits(params)
     consultation = ~Q(purpose=Visit.Purpose.COLLECT)
     totals = visits.aggregate(

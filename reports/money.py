@@ -27,6 +27,7 @@ from accounts.models import Business
 from bookings.workflow import Status
 from materials.models import StockMove
 from payments.models import LedgerEntry, Method, Quotation
+from reports.charts import grouped_bars, horizontal_bars
 from reports.metrics import ReportParams, scope
 
 
@@ -133,8 +134,6 @@ def build(params: ReportParams) -> dict:
 
 
 def charts(report: dict) -> dict:
-    from reports.charts import grouped_bars, horizontal_bars
-
     return {
         "income_months": grouped_bars([(m["month"].strftime("%m/%Y"), [m["total"]]) for m in report["income"]["by_month"]]),
         "income_methods": horizontal_bars([(str(m["label"]), m["total"]) for m in report["income"]["by_method"]]),

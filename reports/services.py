@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from bookings.workflow import Status
-from reports.metrics import ReportParams
+from core.tasks import enqueue_after_commit
+from reports import exports, tasks
+from reports.metrics import ReportParams, build
 from reports.models import ReportExport, SurveyResponse
 
 EXTENSIONS = {
@@ -38,12 +40,9 @@ def export_file_name(export: ReportExport) -> str:
 
 def export_request(*, user, kind: str, params: ReportParams, language: str | None = None) -> ReportExport:
     """Record the export and hand it to the worker; it is written in ``language`` (default: the active one)."""
-    from core.tasks import enqueue_after_commit
-    from reports.tasks import build_export
-
     data = {**params.as_dict(), "language": language or translation.get_language() or settings.LANGUAGE_CODE}
     export = ReportExport.objects.create(requested_by=user, kind=kind, params=data)
-    enqueue_after_commit(build_export, export.pk)
+    enqueue_after_commit(tasks.build_export, export.pk)
     return export
 
 
@@ -65,9 +64,6 @@ def export_build(*, export: ReportExport) -> None:
 
 
 def _export_content(kind: str, params: ReportParams) -> bytes:
-    from reports import exports
-    from reports.metrics import build
-
     if kind == ReportExport.Kind.REPORT_XLSX:
         return exports.report_xlsx(build(params))
     if kind == ReportExport.Kind.REPORT_CSV:

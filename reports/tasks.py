@@ -1,25 +1,24 @@
+"""Celery tasks of reports, thin. ``services`` enqueues them and they call ``services``: the two
+import each other as modules, which Python resolves whichever comes first."""
+from datetime import timedelta
+
 from celery import shared_task
+from django.utils import timezone
+
+from reports import services
+from reports.models import ReportExport
 
 
 @shared_task(acks_late=True, ignore_result=True, time_limit=900, soft_time_limit=840)
 def build_export(export_id: int) -> None:
-    from reports.models import ReportExport
-    from reports.services import export_build
-
     export = ReportExport.objects.filter(pk=export_id).first()
     if export is not None:
-        export_build(export=export)
+        services.export_build(export=export)
 
 
 @shared_task(ignore_result=True)
 def dispatch_pending_exports() -> int:
     """Beat: hand again to the worker the exports still waiting after 5 minutes (lost to a broker outage)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from reports.models import ReportExport
-
     ids = list(
         ReportExport.objects.filter(status=ReportExport.Status.PENDING, created_at__lt=timezone.now() - timedelta(minutes=5))
         .values_list("pk", flat=True)[:50]

@@ -1,26 +1,29 @@
 from django.contrib import messages
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role
+from accounts.permissions import owner_required
+from accounts.permissions import money_report_reader_required as money_reader
+from accounts.permissions import report_reader_required as report_reader
 from bookings import selectors as booking_selectors
+from bookings.models import Booking
 from bookings.workflow import Status
 from core.files import protected_file_response
-from core.permissions import owner_required, role_required
 from outreach import selectors as outreach_selectors
-from reports import services
+from reports import money, services
 from reports.charts import charts
 from reports.forms import ReportForm
+from reports.forms_survey import SurveyForm
 from reports.metrics import build
 from reports.models import ReportExport
 from reports.survey import ELEMENTS, SCORES
-
-report_reader = role_required(Role.ADMIN, Role.MANAGER)
-money_reader = role_required(Role.ADMIN, Role.MANAGER, Role.TREASURER)
-
 
 @report_reader
 def report(request):
@@ -71,12 +74,8 @@ def download(request, pk):
 
 @owner_required
 def survey(request, code):
-    from reports.forms_survey import SurveyForm
-
     booking = booking_selectors.booking_for_detail(request.user, code)
     if booking.business.owner_id != request.user.pk:
-        from django.http import Http404
-
         raise Http404
     if hasattr(booking, "survey"):
         messages.info(request, _("This survey has already been answered. Thank you!"))
@@ -86,8 +85,6 @@ def survey(request, code):
         return redirect(booking)
     form = SurveyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        from django.core.exceptions import ValidationError
-
         answers = {key: form.cleaned_data[key] for key, _label in ELEMENTS}
         try:
             services.survey_submit(booking=booking, user=request.user, answers=answers, comment=form.cleaned_data["comment"],
@@ -102,12 +99,6 @@ def survey(request, code):
 
 def public_summary():
     """UMKM served this year per regency/city, for the landing page (cached for 10 minutes)."""
-    from django.db.models import Count
-    from django.utils import timezone
-
-    from bookings.models import Booking
-    from bookings.workflow import Status
-
     year = timezone.localdate().year
     key = f"public-summary-{year}"
     data = cache.get(key)
@@ -134,8 +125,6 @@ def _money_form(request):
 @money_reader
 def money_report(request):
     """Income, outstanding balances, subsidy and material used, with charts and XLSX/CSV downloads."""
-    from reports import money
-
     form = _money_form(request)
     context = {"form": form}
     if form.is_valid():
@@ -147,10 +136,6 @@ def money_report(request):
 @money_reader
 def money_export(request, fmt):
     """The money report as a file. Aggregates only (a few hundred rows): built in the request."""
-    from django.http import Http404, HttpResponse
-
-    from reports import money
-
     if fmt not in ("xlsx", "csv"):
         raise Http404
     form = _money_form(request)

@@ -4,10 +4,13 @@ With ``CELERY_BROKER_URL`` unset, settings make tasks run in-process (eager), so
 app needs nothing but Python. With a broker (Redis), start a worker with
 ``celery -A rumah_kemasan worker`` (all queues), or one worker per queue as in the Procfile.
 """
+import logging.config
 import os
 
 from celery import Celery
 from celery.signals import setup_logging, task_prerun
+from django.conf import settings
+from django.db import close_old_connections
 
 from core.heartbeats import WorkerHeartbeat
 
@@ -22,10 +25,6 @@ app.steps["worker"].add(WorkerHeartbeat)  # /healthz sees each worker's age (cor
 @setup_logging.connect
 def use_django_logging(**kwargs):
     """Worker and beat log through settings.LOGGING, like the web (JSON lines with DJANGO_LOG_FORMAT=json)."""
-    import logging.config
-
-    from django.conf import settings
-
     logging.config.dictConfig(settings.LOGGING)
 
 
@@ -35,6 +34,4 @@ def check_database_connection(task=None, **kwargs):
     restart or a dropped connection it is dead. Mark it for a health check (CONN_HEALTH_CHECKS), so
     the task's first query reconnects instead of failing."""
     if task is not None and not getattr(task.request, "is_eager", False):
-        from django.db import close_old_connections
-
         close_old_connections()

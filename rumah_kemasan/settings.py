@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "core",
+    "rumah_kemasan",  # the top floor: landing, home, healthz, seed_demo (see docs/architecture.md)
     "accounts",
     "products",
     "bookings",
@@ -115,8 +116,8 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
-LOGOUT_REDIRECT_URL = "core:landing"
+LOGIN_REDIRECT_URL = "pages:home"
+LOGOUT_REDIRECT_URL = "pages:landing"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -248,7 +249,7 @@ if not DEBUG:
 # cache once more than one web process runs).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://rumah-kemasan")}
 RATELIMIT_USE_CACHE = "default"
-RATELIMIT_VIEW = "core.views.ratelimited"
+RATELIMIT_VIEW = "core.errors.ratelimited"
 RATELIMIT_IP_META_KEY = "core.ip.client_ip"
 RK_LOGIN_FAILURES_PER_IP = env.str("RK_LOGIN_FAILURES_PER_IP", default="30/15m")  # any usernames, one address
 RK_TRACKING_RATE = env.str("RK_TRACKING_RATE", default="10/m")  # code + digits tries per IP

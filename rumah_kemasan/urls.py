@@ -2,13 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from core.views import set_language
+from rumah_kemasan.views import set_language
 
 admin.site.site_header = _("Rumah Kemasan administration")
 admin.site.site_title = _("Rumah Kemasan")
 
 urlpatterns = [
-    path("", include("core.urls")),
+    path("", include("rumah_kemasan.pages")),
     path("", include("accounts.urls")),
     path("", include("products.urls")),
     path("", include("bookings.urls")),

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# The whole suite: on SQLite, then on PostgreSQL.
+# The whole suite: the layer contracts, then the tests on SQLite, then on PostgreSQL.
 # PostgreSQL comes from DATABASE_URL, else the local server (postgres://postgres@127.0.0.1:5432/test).
 # Without CI the PostgreSQL pass is skipped when no server answers; with CI=true that is a failure.
 set -euo pipefail
 PY=${PY:-.venv/bin/python}
+
+echo "== Layers (import-linter contracts in .importlinter; see docs/architecture.md) =="
+"$(dirname "$PY")/lint-imports" --no-cache
 
 echo "== SQLite (tests that need PostgreSQL, and the worker integration tests, run in the second pass) =="
 env -u DATABASE_URL "$PY" -m pytest -m "not integration and not postgres" "$@"

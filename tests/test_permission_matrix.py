@@ -44,11 +44,11 @@ MONEY_POST = (302, 403, 403, 403, 403, 405, 405)
 MONEY_REPORT = (302, 403, 403, 403, 200, 200, 200)
 
 RULES = {
-    "core:landing": PUBLIC,
-    "core:home": (302, 200, 200, 302, 302, 302, 302),  # the office goes on to its board
-    "core:privacy": PUBLIC,
-    "core:healthz": PUBLIC,
-    "core:robots": PUBLIC,
+    "pages:landing": PUBLIC,
+    "pages:home": (302, 200, 200, 302, 302, 302, 302),  # the office goes on to its board
+    "pages:privacy": PUBLIC,
+    "pages:healthz": PUBLIC,
+    "pages:robots": PUBLIC,
     "accounts:login": (200, 302, 302, 302, 302, 302, 302),
     "accounts:logout": (405,) * 7,
     "accounts:register": (200, 302, 302, 302, 302, 302, 302),

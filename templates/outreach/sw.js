@@ -25,13 +25,14 @@ workbox.routing.registerRoute(
 );
 
 /* Background Sync: the browser fires "sync" once it has a network; a rejected promise makes it try again
-   later (it retries network failures only, so the page also retries server errors itself). */
+   later, a few times with a growing delay. Rejected on a network failure and on a server error (the page,
+   while open, also retries server errors itself); not when the session has ended (the page asks). */
 self.addEventListener("sync", function (event) {
   if (event.tag !== RKOutreach.SYNC_TAG) { return; }
   event.waitUntil(RKOutreach.syncAll().then(function (summary) {
     return self.clients.matchAll().then(function (clients) {
       clients.forEach(function (c) { c.postMessage("rk-outreach-synced"); });
-      if (summary.offline) { throw new Error("offline"); }
+      if (summary.offline || summary.retry) { throw new Error(summary.offline ? "offline" : "server error"); }
     });
   }));
 });

@@ -238,3 +238,10 @@ def test_every_label_the_workflow_shows_is_translated():
     with translation.override("id"):
         indonesian = [str(label) for label in labels]
     assert [en for en, id_ in zip(english, indonesian) if en == id_] == []
+
+
+def test_the_table_cannot_be_changed_at_run_time():
+    import dataclasses
+
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        TRANSITIONS["verify"].target = "selesai"

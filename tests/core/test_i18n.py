@@ -9,7 +9,7 @@ LOCALE = Path(settings.BASE_DIR) / "locale"
 
 
 def test_indonesian_is_the_default_even_for_english_browsers(client, db):
-    response = client.get(reverse("core:landing"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    response = client.get(reverse("pages:landing"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert '<html lang="id">' in response.content.decode()
     assert "Daftarkan usaha Anda" in response.content.decode()
 
@@ -17,15 +17,15 @@ def test_indonesian_is_the_default_even_for_english_browsers(client, db):
 def test_language_switch_to_english_and_back(client, db):
     response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert response.status_code == 302
-    page = client.get(reverse("core:landing")).content.decode()
+    page = client.get(reverse("pages:landing")).content.decode()
     assert '<html lang="en">' in page and "Register your business" in page
     client.post(reverse("set_language"), {"language": "id", "next": "/"})
-    assert '<html lang="id">' in client.get(reverse("core:landing")).content.decode()
+    assert '<html lang="id">' in client.get(reverse("pages:landing")).content.decode()
 
 
 def test_unknown_language_cookie_falls_back_to_indonesian(client, db):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx"
-    assert '<html lang="id">' in client.get(reverse("core:landing")).content.decode()
+    assert '<html lang="id">' in client.get(reverse("pages:landing")).content.decode()
 
 
 def test_compiled_catalogue_matches_the_po_file():
@@ -50,7 +50,7 @@ def test_language_choice_is_saved_on_the_account_and_follows_the_user(client, ow
     assert owner.language == "en"
     client.cookies.clear()  # another phone: no cookie yet
     client.force_login(owner)
-    assert '<html lang="en">' in client.get(reverse("core:landing")).content.decode()
+    assert '<html lang="en">' in client.get(reverse("pages:landing")).content.decode()
 
 
 def test_every_catalogue_is_complete_without_duplicates():

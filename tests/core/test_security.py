@@ -9,7 +9,7 @@ from core.ip import client_ip
 
 
 def test_pages_carry_a_strict_content_security_policy(client, db):
-    response = client.get(reverse("core:landing"))
+    response = client.get(reverse("pages:landing"))
     policy = response["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy and "frame-ancestors 'none'" in policy
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -20,7 +20,7 @@ def test_no_inline_scripts_in_pages(owner_client, product, pouch):
     from bookings.services import booking_submit
 
     booking = booking_submit(actor=product.business.owner, product=product, service=pouch, quantity=100)
-    for url in ["/", reverse("bookings:create"), booking.get_absolute_url(), reverse("core:home"), reverse("bookings:track")]:
+    for url in ["/", reverse("bookings:create"), booking.get_absolute_url(), reverse("pages:home"), reverse("bookings:track")]:
         html = owner_client.get(url).content.decode()
         for tag in re.findall(r"<script\b[^>]*>", html):
             assert "src=" in tag or 'type="application/json"' in tag, f"{url}: {tag}"

@@ -9,7 +9,8 @@ from django.utils import timezone
 from bookings.services import booking_submit, booking_transition, booking_verify
 from notifications import services
 from notifications.models import Channel, Notification
-from notifications.tasks import backoff, deliver_notification
+from notifications.services import backoff
+from notifications.tasks import deliver_notification
 
 
 @pytest.fixture

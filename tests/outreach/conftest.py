@@ -12,6 +12,18 @@ from outreach.models import OutreachTrip
 
 
 @pytest.fixture
+def reference_rows(transactional_db):
+    """Roles, regions and the catalogue for tests outside the test transaction: an earlier transactional
+    test (the browser tests) may have flushed them, so the (idempotent) data migrations run again."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("accounts.migrations.0003_roles_and_districts").forwards(apps, None)
+    importlib.import_module("bookings.migrations.0002_catalogue_and_holidays").forwards(apps, None)
+
+
+@pytest.fixture
 def trip(staff):
     today = timezone.localdate()
     trip = OutreachTrip.objects.create(

@@ -129,7 +129,7 @@ def _race(target, count=2):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_threads_with_the_same_key_make_one_record(staff, trip):
+def test_two_threads_with_the_same_key_make_one_record(reference_rows, staff, trip):
     key = uuid.uuid4()
     errors = _race(lambda i: sync(staff, trip, key))
     assert errors == []
@@ -139,7 +139,7 @@ def test_two_threads_with_the_same_key_make_one_record(staff, trip):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_devices_with_the_same_number_at_once_make_one_owner(staff, trip):
+def test_two_devices_with_the_same_number_at_once_make_one_owner(reference_rows, staff, trip):
     errors = _race(lambda i: sync(staff, trip, uuid.uuid4(), fields=intake_fields(product_name=f"Produk {i}")))
     assert errors == []
     assert User.objects.filter(phone="+6281277771234").count() == 1
@@ -148,13 +148,13 @@ def test_two_devices_with_the_same_number_at_once_make_one_owner(staff, trip):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_threads_with_the_same_key_make_one_record_on_postgresql(staff, trip):
+def test_two_threads_with_the_same_key_make_one_record_on_postgresql(reference_rows, staff, trip):
     assert connection.vendor == "postgresql"
-    test_two_threads_with_the_same_key_make_one_record(staff, trip)
+    test_two_threads_with_the_same_key_make_one_record(reference_rows, staff, trip)
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_devices_with_the_same_number_at_once_make_one_owner_on_postgresql(staff, trip):
+def test_two_devices_with_the_same_number_at_once_make_one_owner_on_postgresql(reference_rows, staff, trip):
     assert connection.vendor == "postgresql"
-    test_two_devices_with_the_same_number_at_once_make_one_owner(staff, trip)
+    test_two_devices_with_the_same_number_at_once_make_one_owner(reference_rows, staff, trip)

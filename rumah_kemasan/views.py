@@ -1,21 +1,27 @@
+"""Pages of the site as a whole: they read from several apps, so they live on the top floor.
+
+``landing`` shows the catalogue (bookings) and, optionally, the public summary (reports); ``home``
+the owner's businesses, requests and documents; ``healthz`` the database and the broker.
+"""
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.i18n import set_language as django_set_language
 
 from accounts.selectors import businesses_for_list, documents_needing_attention
+from accounts.services import user_set_language
 from bookings.selectors import active_services, bookings_for_list, owner_to_do
+from reports.views import public_summary
+from rumah_kemasan.health import health_report
 
 
 def landing(request):
     context = {"services": active_services()}
     if settings.RK_PUBLIC_SUMMARY:
-        from reports.views import public_summary
-
         context["public_summary"] = public_summary()
-    return render(request, "core/landing.html", context)
+    return render(request, "pages/landing.html", context)
 
 
 @login_required
@@ -31,42 +37,27 @@ def home(request):
         "recent_bookings": bookings_for_list(user).exclude(pk__in=[b.pk for b in to_do])[:5],
         "expiring_documents": documents_needing_attention(user),
     }
-    return render(request, "core/home.html", context)
+    return render(request, "pages/home.html", context)
 
 
 def privacy(request):
-    return render(request, "core/privacy.html")
+    return render(request, "pages/privacy.html")
 
 
 @never_cache
 def healthz(request):
     """200 when everything answers and lives (rumah_kemasan/health.py), 503 otherwise; JSON either way."""
-    from rumah_kemasan.health import health_report
-
     report, ok = health_report()
     return JsonResponse(report, status=200 if ok else 503)
 
 
 def set_language(request):
     """Django's switcher, and the choice saved on the account of a signed-in person."""
-    from django.views.i18n import set_language as django_set_language
-
     response = django_set_language(request)
     language = request.POST.get("language")
     if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):
-        from accounts.services import user_set_language
-
         user_set_language(user=request.user, language=language)
     return response
-
-
-def ratelimited(request, exception=None):
-    return render(
-        request,
-        "core/error.html",
-        {"title": _("Too many attempts"), "message": _("Please wait a minute before trying again.")},
-        status=429,
-    )
 
 
 def robots(request):

@@ -12,10 +12,14 @@ from accounts import services as account_services
 from accounts.models import Business, District, User
 from accounts.roles import Role
 from bookings import services as booking_services
-from bookings.models import Service
+from bookings.demo import generate_bookings
+from bookings.models import Booking, Service
 from core.uploads import encode_image
+from materials.demo import seed_store
+from payments.demo import seed_payments
 from products import services as product_services
 from products.models import Product
+from reports.demo import generate_surveys
 
 PASSWORD = "rumahkemasan"
 ACCOUNTS = [
@@ -53,14 +57,13 @@ class Command(BaseCommand):
             if first_time:
                 self.demo_money_and_store(users["pemilik"], users["petugas"], users["bendahara"])
         if options["bookings"]:
-            from bookings.demo import generate_bookings
-            from bookings.models import Booking
-
             existing = Booking.objects.filter(business__owner__username__startswith="demo-owner-").count()
             missing = max(0, options["bookings"] - existing)
             if missing:
                 self.stdout.write(f"Generating {missing} bookings with their histories…")
                 generate_bookings(missing, seed=existing + 1, stdout=self.stdout)
+                generated = Booking.objects.filter(business__owner__username__startswith="demo-owner-")
+                self.stdout.write(f"  {generate_surveys(generated, seed=existing + 1)} survey answers")
         self.stdout.write(self.style.SUCCESS("Demo accounts (password: %s):" % PASSWORD))
         for username, _name, role in ACCOUNTS:
             self.stdout.write(f"  {username:<9} {Role(role).label}")
@@ -82,9 +85,6 @@ class Command(BaseCommand):
 
     def demo_money_and_store(self, owner, staff, treasurer):
         """The store's materials with their stock, and a sablon print job paid half in cash."""
-        from materials.demo import seed_store
-        from payments.demo import seed_payments
-
         seed_store(actor=staff)
         product = Product.objects.filter(business__owner=owner).order_by("pk").last()
         sablon = Service.objects.get(slug="sablon")

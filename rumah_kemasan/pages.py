@@ -1,8 +1,9 @@
+"""URLs of the site-wide pages (namespace ``pages``)."""
 from django.urls import path
 
-from core import views
+from rumah_kemasan import views
 
-app_name = "core"
+app_name = "pages"
 
 urlpatterns = [
     path("", views.landing, name="landing"),
