@@ -55,7 +55,7 @@ def test_ready_page_and_notice_say_since_when_where_and_when_not_an_estimate(cli
     from tests.factories import UserFactory
 
     payments.quotation_accept(quotation=payments.current_quotation(booking), actor=owner, via=Quotation.AcceptedVia.APP)
-    payments.payment_record(booking=booking, actor=UserFactory(role=Role.TREASURER), method="cash", amount=booking.estimated_cost)
+    payments.payment_record(booking=booking, actor=UserFactory(role=Role.TREASURER), method="cash", amount=payments.balance(booking)["outstanding"])
     booking_transition(booking=booking, actor=staff, name="start_production_direct")
 
     booking_finish_production(booking=booking, actor=staff, quantity_produced=52)

@@ -144,7 +144,7 @@ def test_staff_journey(page, tmp_path):
     from payments.models import Quotation
 
     payments.quotation_accept(quotation=payments.current_quotation(booking), actor=owner, via=Quotation.AcceptedVia.APP)
-    payments.payment_record(booking=booking, actor=UserFactory(role=Role.TREASURER), method="cash", amount=booking.estimated_cost)
+    payments.payment_record(booking=booking, actor=UserFactory(role=Role.TREASURER), method="cash", amount=payments.balance(booking)["outstanding"])
     page.reload()
     page.click("button:has-text('Mulai produksi')")
     page.fill("#id_quantity_produced", "210")
