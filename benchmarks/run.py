@@ -234,7 +234,7 @@ def write_section(name, markdown):
 
 # Further benchmarks: NAME -> module in benchmarks/ exposing `run(base_env) -> str` (Markdown).
 # `python benchmarks/run.py --only NAME` runs one; `make bench` runs the pages, then every section.
-SECTIONS = {"outreach": "outreach", "scale": "scale", "notify-io": "notify_io", "whatsapp_codes": "whatsapp_codes"}
+SECTIONS = {"outreach": "outreach", "scale": "scale", "notify-io": "notify_io", "whatsapp_codes": "whatsapp_codes", "money": "money", "reader_pages": "reader_pages"}
 
 
 def run_sections(names=None):

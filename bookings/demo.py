@@ -176,6 +176,7 @@ def generate_bookings(total: int, *, seed: int = 2026, tag: str = "demo-owner", 
     rng = random.Random(seed)
     services = list(Service.objects.filter(is_active=True))
     weights_by_service = [SERVICE_WEIGHTS.get(s.slug, 1) for s in services]
+    recent_open = min(RECENT_OPEN, max(40, total // 6))  # a small set still has most requests closed
     password_hash = make_password("rumahkemasan")
     products = _owners_and_products(max(1, total // BOOKINGS_PER_BUSINESS), rng, password_hash, tag)
     now = timezone.now()
@@ -191,7 +192,7 @@ def generate_bookings(total: int, *, seed: int = 2026, tag: str = "demo-owner", 
             service = rng.choices(services, weights=weights_by_service)[0]
             product = rng.choice(products)
             submitted = times[made + len(bookings)]
-            weights_ = FINAL_WEIGHTS if made + len(bookings) >= total - RECENT_OPEN else CLOSED_WEIGHTS
+            weights_ = FINAL_WEIGHTS if made + len(bookings) >= total - recent_open else CLOSED_WEIGHTS
             final = rng.choices(list(weights_), weights=list(weights_.values()))[0]
             steps = _history(PATHS[service.workflow], service.workflow, final, submitted, rng)
             if steps[-1][3] > now:

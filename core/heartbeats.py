@@ -1,8 +1,8 @@
 """Heartbeats of the background processes, read by /healthz (rumah_kemasan/health.py).
 
-- Each **worker** writes ``worker:<hostname>`` from its main process every ``RK_HEARTBEAT_SECONDS``
-  (``WorkerHeartbeat``, a Celery bootstep added in rumah_kemasan/celery.py), and removes it when it
-  stops cleanly. A killed worker leaves its row behind, growing older.
+- Each **worker** writes ``worker:<hostname>`` and the queues it consumes from its main process
+  every ``RK_HEARTBEAT_SECONDS`` (``WorkerHeartbeat``, a Celery bootstep added in
+  rumah_kemasan/celery.py). A stopped or killed worker leaves its row behind, growing older.
 - **Beat** writes ``beat`` from its scheduling loop (``HeartbeatScheduler``, set as
   ``CELERY_BEAT_SCHEDULER``), which then wakes at least that often.
 
@@ -25,13 +25,14 @@ WORKER, BEAT = "worker", "beat"
 logger = logging.getLogger(__name__)
 
 
-def heartbeat_record(*, name: str, kind: str) -> None:
+def heartbeat_record(*, name: str, kind: str, queues: list[str] | None = None) -> None:
     """Write the heartbeat ``name`` now (one UPDATE, or an INSERT the first time)."""
     from core.models import Heartbeat
 
     now = timezone.now()
-    if not Heartbeat.objects.filter(name=name).update(kind=kind, seen_at=now):
-        Heartbeat.objects.update_or_create(name=name, defaults={"kind": kind, "seen_at": now})
+    values = {"kind": kind, "seen_at": now, "queues": ",".join(sorted(queues or []))}
+    if not Heartbeat.objects.filter(name=name).update(**values):
+        Heartbeat.objects.update_or_create(name=name, defaults=values)
 
 
 def heartbeat_remove(*, name: str) -> None:
@@ -40,14 +41,16 @@ def heartbeat_remove(*, name: str) -> None:
     Heartbeat.objects.filter(name=name).delete()
 
 
-def heartbeats_by_kind(*, now: datetime.datetime | None = None) -> dict[str, list[tuple[str, float]]]:
-    """``{kind: [(name, age in seconds), …]}``, youngest first (one query)."""
+def heartbeats_by_kind(*, now: datetime.datetime | None = None) -> dict[str, list[tuple[str, float, list[str]]]]:
+    """``{kind: [(name, age in seconds, queues), …]}``, youngest first (one query)."""
     from core.models import Heartbeat
 
     now = now or timezone.now()
-    result: dict[str, list[tuple[str, float]]] = {kind: [] for kind in Heartbeat.Kind.values}
-    for name, kind, seen_at in Heartbeat.objects.order_by("-seen_at").values_list("name", "kind", "seen_at"):
-        result.setdefault(kind, []).append((name, max(0.0, (now - seen_at).total_seconds())))
+    result: dict[str, list[tuple[str, float, list[str]]]] = {kind: [] for kind in Heartbeat.Kind.values}
+    rows = Heartbeat.objects.order_by("-seen_at").values_list("name", "kind", "seen_at", "queues")
+    for name, kind, seen_at, queues in rows:
+        age = max(0.0, (now - seen_at).total_seconds())
+        result.setdefault(kind, []).append((name, age, [q for q in queues.split(",") if q]))
     return result
 
 
@@ -69,14 +72,17 @@ class WorkerHeartbeat(bootsteps.StartStopStep):
         super().__init__(worker, **kwargs)
         self.tref = None
         self.name = ""
+        self.queues: list[str] = []
 
     def start(self, worker):
         self.name = f"worker:{worker.hostname}"
+        app = getattr(worker, "app", None)
+        self.queues = sorted(app.amqp.queues.consume_from) if app is not None else []
         self.beat()
         self.tref = worker.timer.call_repeatedly(settings.RK_HEARTBEAT_SECONDS, self.beat, priority=10)
 
     def beat(self):
-        _safely(heartbeat_record, name=self.name, kind=WORKER)
+        _safely(heartbeat_record, name=self.name, kind=WORKER, queues=self.queues)
 
     def stop(self, worker):
         if self.tref is not None:

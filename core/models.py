@@ -24,6 +24,8 @@ class Heartbeat(models.Model):
     name = models.CharField(_("name"), max_length=200, primary_key=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     seen_at = models.DateTimeField(_("seen at"))
+    # The queues a worker consumes, comma-separated: /healthz wants a live worker on every queue.
+    queues = models.CharField(_("queues"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("heartbeat")

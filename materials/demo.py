@@ -24,3 +24,4 @@ def seed_store(*, actor) -> None:
         if created:
             services.stock_receive(material=material, actor=actor, quantity=received, unit_cost=cost,
                                    reason="Pembelian awal (data demo)")
+

@@ -7,10 +7,11 @@ resend after an unknown outcome is recognisably the same message to mail servers
 from __future__ import annotations
 
 import smtplib
+import threading
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.utils import translation
 from django.utils.module_loading import import_string
 
@@ -46,6 +47,38 @@ def text_with_link(notification) -> str:
     return f"{notification.body}\n\n{label} {settings.RK_SITE_URL.rstrip('/')}{notification.link}"
 
 
+_mail = threading.local()
+
+
+def _send_on_kept_connection(email) -> None:
+    """Send on this thread's open SMTP connection (one handshake per worker thread, not per message);
+    a connection the server closed while idle is opened again once."""
+    key = (settings.EMAIL_BACKEND, getattr(settings, "EMAIL_HOST", ""), getattr(settings, "EMAIL_PORT", ""))
+    for attempt in (1, 2):
+        if getattr(_mail, "key", None) != key or _mail.connection is None:
+            _close_mail_connection()
+            _mail.connection, _mail.key = get_connection(fail_silently=False), key
+            _mail.connection.open()
+        email.connection = _mail.connection
+        try:
+            email.send(fail_silently=False)
+            return
+        except smtplib.SMTPServerDisconnected:
+            _close_mail_connection()
+            if attempt == 2:
+                raise
+
+
+def _close_mail_connection() -> None:
+    connection = getattr(_mail, "connection", None)
+    _mail.connection = None
+    if connection is not None:
+        try:
+            connection.close()
+        except Exception:  # noqa: BLE001 - already broken
+            pass
+
+
 def message_id(notification) -> str:
     host = urlsplit(settings.RK_SITE_URL).hostname or "localhost"
     return f"<{notification.reference}@{host}>"
@@ -63,8 +96,9 @@ def send(notification) -> str:
         email = EmailMessage(notification.subject, text_with_link(notification), None, [recipient.email],
                              headers={"Message-ID": message_id(notification)})
         try:
-            email.send(fail_silently=False)
+            _send_on_kept_connection(email)
         except (smtplib.SMTPException, OSError) as error:
+            _close_mail_connection()
             raise GatewayError(f"email: {error}") from None
         return message_id(notification)
     if notification.channel == Channel.WHATSAPP:

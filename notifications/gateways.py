@@ -118,6 +118,10 @@ class HttpGatewayBase:
         self.token = token if token is not None else settings.RK_WHATSAPP_TOKEN
         self.timeout = timeout or settings.RK_WHATSAPP_TIMEOUT
         self.session = requests.Session()
+        # One session per worker process, shared by its delivery threads: keep enough connections.
+        adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=32)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
 
     def _post(self, url, **kwargs) -> requests.Response:
         try:

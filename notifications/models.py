@@ -31,7 +31,7 @@ class Notification(models.Model):
     """One message to one person on one channel: the outbox row, the source of truth for delivery.
 
     Written in the same transaction as the change that causes it. Delivery (notifications/services.py)
-    never holds a transaction over the network: it claims the row in a short transaction (status
+    never holds a transaction over the network: it claims the row with one conditional UPDATE (status
     ``sending``, a fresh ``attempt_id``, ``lease_until``), calls the gateway with no transaction open,
     then records the result in another short transaction, only if the attempt id is still its own.
     A timeout leaves the outcome unknown (``unconfirmed``): before any resend the provider is asked.

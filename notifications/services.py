@@ -2,8 +2,8 @@
 
 Delivery never holds a transaction (or a row lock) over the network:
 
-1. **claim** — a short transaction locks the row, checks it is still due, and marks it ``sending``
-   with a fresh ``attempt_id`` and a lease (``RK_NOTIFY_LEASE_SECONDS``);
+1. **claim** — one conditional UPDATE (a transaction of one statement) marks the row ``sending`` with
+   a fresh ``attempt_id`` and a lease (``RK_NOTIFY_LEASE_SECONDS``) only if it is still claimable;
 2. **call** the gateway with no transaction open;
 3. **record** the result in one conditional UPDATE that only applies while the attempt id is still
    ours (a worker that lost its lease records nothing).
@@ -21,7 +21,7 @@ import uuid
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, close_old_connections, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -122,28 +122,28 @@ def notify(*, recipient, kind: Notification.Kind, context: dict, booking=None, l
 # --- delivery: claim, call, record ------------------------------------------------------------
 
 def _claim(notification_id: int, expected_attempts: int | None):
-    """Short transaction: take the row for one attempt. Returns (row, outcome_unknown) or None."""
+    """Take the row for one attempt with one conditional UPDATE (atomic on its own: no transaction or
+    lock is held beyond it), then read it. Returns (row, outcome_unknown) or None."""
     now = timezone.now()
-    with transaction.atomic():
-        row = Notification.objects.select_for_update(of=("self",)).select_related("recipient").filter(pk=notification_id).first()
-        if row is None:
-            return None
-        expired = row.status == Status.SENDING and row.lease_until is not None and row.lease_until <= now
-        if not (row.status in (Status.PENDING, Status.UNCONFIRMED) or expired):
-            return None  # sent, failed, or leased by a live attempt
-        if expected_attempts is not None and row.attempts != expected_attempts:
-            return None  # a stale copy of the task: the row has moved on since it was published
-        # A previous attempt that timed out or died after the request left: the provider may have it.
-        outcome_unknown = row.status == Status.UNCONFIRMED or (expired and row.channel == Channel.WHATSAPP)
-        row.status = Status.SENDING
-        row.attempt_id = uuid.uuid4()
-        row.lease_until = row.next_attempt_at = now + _seconds("RK_NOTIFY_LEASE_SECONDS")
-        fields = ["status", "attempt_id", "lease_until", "next_attempt_at"]
-        if not outcome_unknown:
-            row.attempts += 1
-            row.last_attempt_at = now
-            fields += ["attempts", "last_attempt_at"]
-        row.save(update_fields=fields)
+    lease = now + _seconds("RK_NOTIFY_LEASE_SECONDS")
+    attempt_id = uuid.uuid4()
+    mine = Notification.objects.filter(pk=notification_id)
+    if expected_attempts is not None:
+        mine = mine.filter(attempts=expected_attempts)  # a stale copy of the task finds nothing
+    taken = dict(status=Status.SENDING, attempt_id=attempt_id, lease_until=lease, next_attempt_at=lease)
+    expired = Q(status=Status.SENDING, lease_until__lte=now)
+    # A fresh attempt: pending, or an email whose worker died (resending it is the same Message-ID).
+    fresh = mine.filter(Q(status=Status.PENDING) | (expired & ~Q(channel=Channel.WHATSAPP)))
+    if fresh.update(**taken, attempts=F("attempts") + 1, last_attempt_at=now):
+        outcome_unknown = False
+    # A WhatsApp attempt that timed out or died after the request left: the provider may have it.
+    elif mine.filter(Q(status=Status.UNCONFIRMED) | (expired & Q(channel=Channel.WHATSAPP))).update(**taken):
+        outcome_unknown = True
+    else:
+        return None  # sent, failed, or leased by a live attempt
+    row = Notification.objects.select_related("recipient").get(pk=notification_id)
+    if row.attempt_id != attempt_id:
+        return None
     return row, outcome_unknown
 
 

@@ -143,6 +143,8 @@ def sync(request, public_id):
         if kind not in OutreachRecord.Kind.values or not isinstance(fields, dict) or device_time is None:
             raise ValueError
         fields = {str(k): str(v) for k, v in fields.items()}
+        if any("\x00" in k or "\x00" in v for k, v in fields.items()):
+            raise ValueError  # no one types a NUL; PostgreSQL's JSON cannot store one
     except (ValueError, KeyError, TypeError, AttributeError):
         return JsonResponse({"status": "bad_request", "message": _("The record could not be read.")}, status=400)
     if device_time.tzinfo is None:

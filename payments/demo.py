@@ -10,3 +10,4 @@ def seed_payments(*, booking, treasurer) -> None:
     services.quotation_accept(quotation=quotation, actor=booking.business.owner, via=Quotation.AcceptedVia.APP)
     services.payment_record(booking=booking, actor=treasurer, method="cash", amount=quotation.total // 2,
                             note="Uang muka 50%")
+

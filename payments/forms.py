@@ -49,7 +49,7 @@ class TransferProofForm(forms.Form):
     """The owner reports a transfer and uploads the proof (photo or PDF)."""
 
     amount = forms.IntegerField(label=_("Amount transferred (Rp)"), min_value=1, max_value=MAX_AMOUNT)
-    paid_on = forms.DateField(label=_("Transfer date"), widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = forms.DateField(label=_("Transfer date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     payer_name = forms.CharField(label=_("Account holder"), max_length=150)
     proof = ValidatedFileField(label=_("Proof of transfer (photo or PDF)"))
 

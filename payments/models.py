@@ -182,7 +182,8 @@ class LedgerEntry(models.Model):
         verbose_name = _("ledger entry")
         verbose_name_plural = _("ledger entries")
         indexes = [
-            models.Index(fields=["business_day", "method"], name="ledger_day_method"),
+            # Covers the cash book (sum of amount per day and method) without reading the table.
+            models.Index(fields=["business_day", "method", "amount"], name="ledger_day_method_amount"),
             models.Index(fields=["booking", "recorded_at"], name="ledger_booking_time"),
         ]
         constraints = [
@@ -331,12 +332,17 @@ class WebhookLog(models.Model):
 
 
 class DayClose(models.Model):
-    """A treasurer's day, closed: no entry may be added to it; mistakes are reversed on a later day."""
+    """A treasurer's day, closed: no entry may be added to it; mistakes are reversed on a later day.
+
+    Its totals per method and its number of entries are kept here when it closes; as the day can no
+    longer change, the cash book reads closed days from these rows and sums the ledger only for open days.
+    """
 
     day = models.DateField(_("day"), unique=True)
     closed_at = models.DateTimeField(_("closed at"))
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("closed by"))
     totals = models.JSONField(_("totals per method"), default=dict)
+    entries = models.PositiveIntegerField(_("entries"), default=0)
 
     class Meta:
         ordering = ["-day"]

@@ -79,36 +79,58 @@ def desk(day: datetime.date) -> dict:
     }
 
 
-def cash_book(*, year: int, month: int | None = None) -> dict:
-    """The cash book of a year (or a month): per day, the sum per method and the day's total.
+METHODS = tuple(Method.values)  # computed once: the enum rebuilds the list on every access
 
-    One aggregate over the ledger grouped by day and method (the (business_day, method) index serves
-    it), one query for the closed days.
+
+def cash_book(*, year: int, month: int | None = None) -> dict:
+    """The cash book of a month (per day) or of a year (per month): the sum per method and the total.
+
+    Closed days come from their closing rows (kept when the day closed; a closed day cannot change);
+    only open days are summed from the ledger, in one aggregate grouped by day and method that the
+    (business_day, method, amount) index covers. Two queries whatever the number of entries.
     """
     start = datetime.date(year, month or 1, 1)
     end = datetime.date(year + (month or 12) // 12, (month or 12) % 12 + 1, 1)
-    rows = (
-        LedgerEntry.objects.filter(business_day__gte=start, business_day__lt=end)
-        .values("business_day", "method").annotate(total=Sum("amount"), count=Count("id")).order_by("business_day")
-    )
+    empty = {m: 0 for m in METHODS}
     days: dict[datetime.date, dict] = {}
-    sums = {m: 0 for m in Method.values}
+    closings = DayClose.objects.filter(day__gte=start, day__lt=end).values_list("day", "totals", "entries")
+    for day, totals, entries in closings:
+        days[day] = {"day": day, "by_method": {**empty, **{m: int(v) for m, v in totals.items() if m in empty}},
+                     "count": entries, "closed": True}
+    entries = LedgerEntry.objects.filter(business_day__gte=start, business_day__lt=end)
+    if days:  # some days are closed: sum only the open ones, each an index range of its own
+        calendar = (start + datetime.timedelta(days=n) for n in range((end - start).days))
+        entries = LedgerEntry.objects.filter(business_day__in=[day for day in calendar if day not in days])
+    rows = entries.values("business_day", "method").annotate(total=Sum("amount"), count=Count("*")).order_by()
     for row in rows:
-        day = days.setdefault(row["business_day"], {"day": row["business_day"], "by_method": {m: 0 for m in Method.values},
-                                                     "count": 0, "total": 0})
+        day = days.setdefault(row["business_day"], {"day": row["business_day"], "by_method": dict(empty), "count": 0,
+                                                     "closed": False})
         day["by_method"][row["method"]] += row["total"]
         day["count"] += row["count"]
-        day["total"] += row["total"]
-        sums[row["method"]] += row["total"]
-    closed = set(DayClose.objects.filter(day__gte=start, day__lt=end).values_list("day", flat=True))
+    sums = dict(empty)
     lines = []
-    for day in days.values():
-        day["closed"] = day["day"] in closed
-        day["columns"] = [day["by_method"][m] for m in Method.values]
-        lines.append(day)
+    for day in sorted(days.values(), key=lambda d: d["day"]):
+        if not day["count"]:
+            continue
+        for m in METHODS:
+            sums[m] += day["by_method"][m]
+        if month is None:  # the year: one line per month (its days are a click away)
+            first = day["day"].replace(day=1)
+            if not lines or lines[-1]["day"] != first:
+                lines.append({"day": first, "by_method": dict(empty), "count": 0, "closed": True, "is_month": True})
+            line = lines[-1]
+            for m in METHODS:
+                line["by_method"][m] += day["by_method"][m]
+            line["count"] += day["count"]
+            line["closed"] = line["closed"] and day["closed"]
+        else:
+            lines.append(day)
+    for line in lines:
+        line["columns"] = [line["by_method"][m] for m in METHODS]
+        line["total"] = sum(line["columns"])
     return {
-        "year": year, "month": month, "lines": lines, "methods": [Method(m).label for m in Method.values],
-        "sums": [sums[m] for m in Method.values], "total": sum(sums.values()),
+        "year": year, "month": month, "lines": lines, "methods": [Method(m).label for m in METHODS],
+        "sums": [sums[m] for m in METHODS], "total": sum(sums.values()),
     }
 
 

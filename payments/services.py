@@ -244,8 +244,16 @@ def allocate_receipt(*, year: int) -> int:
     return ReceiptCounter.objects.values_list("last_number", flat=True).get(year=year)
 
 
+def _lock_books(year: int) -> None:
+    """Take the year's book lock (the receipt counter's row) until commit. Every ledger write and the
+    closing of a day take it first, so a day cannot close between a payment's check and its insert."""
+    ReceiptCounter.objects.bulk_create([ReceiptCounter(year=year, last_number=0)], ignore_conflicts=True)
+    ReceiptCounter.objects.filter(year=year).update(last_number=F("last_number"))
+
+
 def _open_day(now: datetime.datetime) -> datetime.date:
     day = timezone.localdate(now)
+    _lock_books(day.year)
     if DayClose.objects.filter(day=day).exists():
         raise TransitionError(
             _("The cash book of %(day)s is closed. Record this tomorrow, or reverse entries on a later day.")
@@ -426,10 +434,11 @@ def qris_charge_create(*, booking: Booking, actor, amount: int) -> GatewayCharge
                                % {"outstanding": format_rupiah(state["outstanding"])}})
     gateway = gateways.get_gateway()
     order_id = f"{booking.code}-{timezone.now():%Y%m%d%H%M%S%f}"
-    charge = GatewayCharge.objects.create(order_id=order_id, booking=booking, provider=gateway.name, amount=amount,
-                                          created_by=actor)
-    charge.qr_string = gateway.create_qris(order_id=order_id, amount=amount)
-    GatewayCharge.objects.filter(pk=charge.pk).update(qr_string=charge.qr_string)
+    with transaction.atomic():  # a provider that fails leaves no charge behind
+        charge = GatewayCharge.objects.create(order_id=order_id, booking=booking, provider=gateway.name, amount=amount,
+                                              created_by=actor)
+        charge.qr_string = gateway.create_qris(order_id=order_id, amount=amount)
+        GatewayCharge.objects.filter(pk=charge.pk).update(qr_string=charge.qr_string)
     return charge
 
 
@@ -465,15 +474,23 @@ def day_totals(day: datetime.date) -> dict[str, int]:
     return {row["method"]: row["total"] for row in rows}
 
 
+def _day_entries(day: datetime.date) -> int:
+    return LedgerEntry.objects.filter(business_day=day).count()
+
+
 def day_close(*, day: datetime.date, actor) -> DayClose:
     """Close a day's cash book: its totals are kept and no entry may be added to it any more."""
     _require_money_role(actor)
     if day > timezone.localdate():
         raise ValidationError({"day": _("A day in the future cannot be closed.")})
     with transaction.atomic():
+        _lock_books(day.year)
+        if DayClose.objects.filter(day=day).exists():
+            raise TransitionError(_("This day is already closed."))
         try:
             with transaction.atomic():
-                closing = DayClose.objects.create(day=day, closed_at=timezone.now(), closed_by=actor, totals=day_totals(day))
+                closing = DayClose.objects.create(day=day, closed_at=timezone.now(), closed_by=actor, totals=day_totals(day),
+                                                  entries=_day_entries(day))
         except IntegrityError as error:
             raise TransitionError(_("This day is already closed.")) from error
     return closing

@@ -2,7 +2,8 @@
 
 ``health_report()`` returns the JSON body and whether everything is well. It is red (503) when
 - the database or the broker does not answer;
-- no worker, or no beat, has written a heartbeat for ``RK_HEARTBEAT_STALE_SECONDS`` (core/heartbeats.py);
+- no beat, or on some queue no worker, has written a heartbeat for ``RK_HEARTBEAT_STALE_SECONDS``
+  (core/heartbeats.py; production runs one worker per queue group);
 - outbox rows have been pending (or sending) for more than ``RK_HEALTH_PENDING_MINUTES``: delivery
   is stuck.
 Failed notifications of the last day (a gateway said no for good, or the outcome is unknown) are
@@ -33,15 +34,22 @@ def _broker() -> str:
     return "ok"
 
 
-def _liveness(ages: list[tuple[str, float]]) -> dict:
+def _liveness(beats: list[tuple[str, float, list[str]]], *, queues: list[str] | None = None) -> dict:
+    """Alive when a heartbeat is fresh — for workers, a fresh one on every queue of the settings."""
     stale_after = settings.RK_HEARTBEAT_STALE_SECONDS
-    youngest = ages[0][1] if ages else None
-    return {
-        "status": "ok" if youngest is not None and youngest <= stale_after else "error",
-        "age_seconds": None if youngest is None else round(youngest),
-        "alive": sum(1 for _name, age in ages if age <= stale_after),
+    fresh = [beat for beat in beats if beat[1] <= stale_after]
+    state = {
+        "status": "ok" if fresh else "error",
+        "age_seconds": round(beats[0][1]) if beats else None,
+        "alive": len(fresh),
         "stale_after_seconds": stale_after,
     }
+    if queues is not None:
+        served = {queue for _name, _age, consumed in fresh for queue in consumed}
+        state["queues_without_worker"] = [queue for queue in queues if queue not in served]
+        if state["queues_without_worker"]:
+            state["status"] = "error"
+    return state
 
 
 def _outbox(now: datetime.datetime) -> dict:
@@ -86,7 +94,8 @@ def health_report() -> tuple[dict, bool]:
     else:
         if not settings.CELERY_TASK_ALWAYS_EAGER:
             ages = heartbeats_by_kind(now=now)
-            report["worker"] = _liveness(ages["worker"])
+            queues = [queue.name for queue in settings.CELERY_TASK_QUEUES or []] or [settings.CELERY_TASK_DEFAULT_QUEUE]
+            report["worker"] = _liveness(ages["worker"], queues=queues)
             report["beat"] = _liveness(ages["beat"])
         report["outbox"] = _outbox(now)
     ok = all(

@@ -23,6 +23,12 @@ from core.models import Heartbeat
 from notifications.models import Notification
 
 ROOT = Path(settings.BASE_DIR)
+QUEUES = [queue.name for queue in settings.CELERY_TASK_QUEUES]
+
+
+def all_workers_beat(prefix="celery@a"):
+    """One live worker per queue group, as in production (deploy/systemd)."""
+    heartbeat_record(name=f"worker:{prefix}", kind="worker", queues=QUEUES)
 
 
 @pytest.fixture
@@ -45,10 +51,11 @@ def test_healthz_is_red_until_worker_and_beat_beat(client, with_broker, django_a
     body = response.json()
     assert response.status_code == 503 and body["status"] == "error"
     assert body["broker"] == "ok"
-    assert body["worker"] == {"status": "error", "age_seconds": None, "alive": 0, "stale_after_seconds": 60}
+    assert body["worker"] == {"status": "error", "age_seconds": None, "alive": 0, "stale_after_seconds": 60,
+                              "queues_without_worker": QUEUES}
     assert body["beat"]["status"] == "error"
 
-    heartbeat_record(name="worker:celery@a", kind="worker")
+    all_workers_beat()
     heartbeat_record(name="beat", kind="beat")
     with django_assert_num_queries(3):  # SELECT 1, the heartbeats, the outbox
         response = client.get("/healthz")
@@ -59,7 +66,7 @@ def test_healthz_is_red_until_worker_and_beat_beat(client, with_broker, django_a
 
 
 def test_a_silent_worker_turns_healthz_red_after_the_stale_limit(client, with_broker, settings):
-    heartbeat_record(name="worker:celery@a", kind="worker")
+    all_workers_beat()
     heartbeat_record(name="beat", kind="beat")
     then = timezone.now() - datetime.timedelta(seconds=settings.RK_HEARTBEAT_STALE_SECONDS - 5)
     Heartbeat.objects.filter(kind="worker").update(seen_at=then)
@@ -72,9 +79,23 @@ def test_a_silent_worker_turns_healthz_red_after_the_stale_limit(client, with_br
     assert body["worker"]["status"] == "error" and body["worker"]["age_seconds"] == 65
     assert body["beat"]["status"] == "ok"
 
-    heartbeat_record(name="worker:celery@b", kind="worker")  # another worker still lives: enough
+    all_workers_beat("celery@b")  # another worker on the same queues still lives: enough
     body = client.get("/healthz").json()
     assert body["worker"]["status"] == "ok" and body["worker"]["alive"] == 1
+
+
+def test_a_queue_without_a_live_worker_is_named_and_red(client, with_broker):
+    heartbeat_record(name="beat", kind="beat")
+    heartbeat_record(name="worker:worker@a", kind="worker", queues=["celery"])
+    heartbeat_record(name="worker:codes@a", kind="worker", queues=["notify.codes"])
+    heartbeat_record(name="worker:email@a", kind="worker", queues=["notify.email", "notify.inapp"])
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["worker"]["queues_without_worker"] == ["notify.whatsapp"]
+    assert response.json()["worker"]["alive"] == 3
+
+    heartbeat_record(name="worker:whatsapp@a", kind="worker", queues=["notify.whatsapp"])
+    assert client.get("/healthz").status_code == 200
 
 
 def test_outbox_rows_waiting_too_long_turn_healthz_red_failed_ones_are_only_counted(client, owner):
@@ -98,12 +119,14 @@ def test_outbox_rows_waiting_too_long_turn_healthz_red_failed_ones_are_only_coun
 def test_the_worker_bootstep_writes_its_heartbeat_at_start_and_then_repeatedly(settings):
     settings.RK_HEARTBEAT_SECONDS = 0.2
     timer = Timer()
-    worker = types.SimpleNamespace(hostname="celery@deploy", timer=timer)
+    from rumah_kemasan.celery import app
+
+    worker = types.SimpleNamespace(hostname="celery@deploy", timer=timer, app=app)
     step = WorkerHeartbeat(worker)
     try:
         step.start(worker)
         first = Heartbeat.objects.get(name="worker:celery@deploy")
-        assert first.kind == "worker"
+        assert first.kind == "worker" and first.queues == ",".join(sorted(app.amqp.queues.consume_from))
         import time
 
         deadline = time.monotonic() + 5

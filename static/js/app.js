@@ -21,7 +21,7 @@
       if (t && timeHint) { timeHint.textContent = labels.days.replace("%(days)s", t.days); }
       if (!t || !q) { hint.textContent = labels.choose; return; }
       if (q < t.minimum) { hint.textContent = labels.minimum.replace("%(minimum)s", t.minimum + " " + t.unit); return; }
-      hint.textContent = t.tariff ? labels.estimate.replace("%(cost)s", rupiah(t.tariff * q)) : labels.free;
+      hint.textContent = t.tariff ? rupiah(t.tariff * q) : labels.free;
     };
     document.querySelectorAll("[name=service]").forEach(function (el) { el.addEventListener("change", update); });
     quantity.addEventListener("input", update);

@@ -45,23 +45,6 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def reference_data(transactional_db):
-    """Roles, regions, the service catalogue and holidays, as the data migrations make them.
-
-    Transactional tests flush the database; rather than rely on the serialized copy being restored
-    around the live server, run the (idempotent) migration functions again."""
-    import importlib
-
-    from django.apps import apps
-
-    from accounts.apps import sync_role_permissions
-
-    importlib.import_module("accounts.migrations.0003_roles_and_districts").forwards(apps, None)
-    importlib.import_module("bookings.migrations.0002_catalogue_and_holidays").forwards(apps, None)
-    sync_role_permissions(None)
-
-
 @pytest.fixture(params=list(VIEWPORTS))
 def page(request, browser, live_server, reference_data):
     # bypass_csp only so that the axe-core check can be injected; the policy itself is tested in tests/core.

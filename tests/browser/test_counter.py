@@ -134,10 +134,10 @@ def test_guest_book_entry_in_under_thirty_seconds_of_typing(desktop):
     shot(page, "24-guest-book")
 
 
-def test_claim_page(desktop):
+def test_claim_page(page):
+    """Owners open the claim link on their phones: both sizes."""
     from accounts.services import owner_find_or_create_by_whatsapp
 
-    page = desktop
     staff = UserFactory(role=Role.STAFF)
     owner, _ = owner_find_or_create_by_whatsapp(phone="081355558888", name="Maria Rahanra", staff=staff, consent_given=True)
     page.goto(page.base + claim_url(claim_link_create(user=owner, actor=staff)))
@@ -152,3 +152,65 @@ def test_claim_page(desktop):
     page.goto(page.base + "/masuk-wa/")
     check_accessibility(page)
     shot(page, "26-code-sign-in")
+
+
+def test_counter_pages_on_a_phone(browser, live_server, reference_data, photo_file):
+    """Staff on a phone at an outreach stop or a small counter: the pages still work at 360×740."""
+    from bookings.models import Service
+    from intake.services import counter_intake_create
+
+    context = browser.new_context(viewport=VIEWPORTS["phone"], locale="id-ID", bypass_csp=True)
+    page = context.new_page()
+    page.viewport_name, page.base = "phone", live_server.url
+    staff = UserFactory(role=Role.STAFF)
+    sign_in(page, staff.username, PASSWORD)
+    page.goto(page.base + "/loket/baru/?q=081355559999")
+    check_accessibility(page)
+    shot(page, "21-counter-form")
+    from accounts.models import District
+
+    result = counter_intake_create(
+        staff=staff, owner_data={"name": "Ani", "phone": "081355559999", "gender": "female", "consent_given": True},
+        business_data={"district": District.objects.get(name="Buru"), "sector": "food"}, product_data={"name": "Kopi"},
+        request_data={"service": Service.objects.get(slug="kemasan-standing-pouch"), "quantity": 100},
+    )
+    page.goto(page.base + f"/loket/tanda-terima/{result.booking.code}/")
+    check_accessibility(page)
+    shot(page, "22-receipt")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"the receipt page scrolls sideways ({width}px)"
+    page.goto(page.base + "/buku-tamu/")
+    check_accessibility(page)
+    shot(page, "24-guest-book")
+    context.close()
+
+
+MM = 72 / 25.4  # PDF points per millimetre
+
+
+@pytest.mark.parametrize("paper, size_mm", [("a6", (105, 148)), ("a5", (148, 210)), ("80mm", (80, 200))])
+def test_receipt_prints_on_its_paper(desktop, paper, size_mm):
+    """Chromium's own print engine lays the receipt out on the paper its CSS names (A6, A5, 80 mm roll)
+    and on one page."""
+    import io
+
+    from pypdf import PdfReader
+
+    from accounts.models import District
+    from bookings.models import Service
+    from intake.services import counter_intake_create
+
+    page = desktop
+    staff = UserFactory(role=Role.STAFF)
+    result = counter_intake_create(
+        staff=staff, owner_data={"name": "Ani", "phone": "081355550000", "gender": "female", "consent_given": True},
+        business_data={"district": District.objects.get(name="Buru"), "sector": "food"}, product_data={"name": "Kopi"},
+        request_data={"service": Service.objects.get(slug="kemasan-standing-pouch"), "quantity": 100},
+    )
+    sign_in(page, staff.username, PASSWORD)
+    page.goto(page.base + f"/loket/tanda-terima/{result.booking.code}/?kertas={paper}")
+    pdf = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True, print_background=True)))
+    box = pdf.pages[0].mediabox
+    assert (round(float(box.width) / MM), round(float(box.height) / MM)) == size_mm
+    assert len(pdf.pages) == 1, [p.extract_text()[:300] for p in pdf.pages]
+    assert result.booking.code in pdf.pages[0].extract_text()

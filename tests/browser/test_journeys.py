@@ -60,12 +60,19 @@ def test_owner_journey(page, photo_file):
     check_accessibility(page)
     shot(page, "03-product")
 
-    # A request.
-    page.goto(page.base + "/permohonan/baru/")
-    page.select_option("#id_product", label="Sagu Lempeng")
-    page.select_option("#id_service", label="Desain kemasan")
+    # A request, from the product's page: the product comes pre-selected.
+    page.click("main a:has-text('Ajukan permohonan kemasan')")
+    page.wait_for_url("**/permohonan/baru/?produk=*")
+    assert page.locator("#id_product option:checked").inner_text() == "Sagu Lempeng"
+    page.locator("#div_id_service label", has_text="Desain kemasan").click()
     page.fill("#id_quantity", "1")
-    assert "150.000" not in page.inner_text("#cost-hint")
+    # Services are described choices; the estimate stands out, right above the submit button.
+    assert "Dokumen yang diperlukan" in page.inner_text("#div_id_service") or "Tanpa dokumen" in page.inner_text("#div_id_service")
+    assert page.inner_text("#cost-hint") == "Rp 250.000"
+    assert page.evaluate(  # measured in one go: the page may still be scrolling smoothly
+        "document.querySelector('.estimate').getBoundingClientRect().bottom"
+        " <= document.querySelector('#submit-id-submit').getBoundingClientRect().top"
+    )
     check_accessibility(page)
     shot(page, "04-request-form")
     page.click("#submit-id-submit")
@@ -112,7 +119,6 @@ def test_staff_journey(page, tmp_path):
     sign_in(page, "petugas1", PASSWORD)
     page.wait_for_url("**/petugas/")
     check_accessibility(page)
-    shot(page, "08-staff-board")
     page.check(f"input[value='{booking.code}']")
     page.click("text=Verifikasi yang dipilih")
     # htmx swaps the board and the messages in place (no reload): the confirmation names the request.
@@ -133,6 +139,12 @@ def test_staff_journey(page, tmp_path):
     page.wait_for_url(f"**{booking.get_absolute_url()}")
     proof_approve(booking=booking, actor=owner, checklist={k: True for k, _l in APPROVAL_CHECKLIST})
 
+    # Production starts once the owner accepted the quotation and paid the deposit (payments app).
+    from payments import services as payments
+    from payments.models import Quotation
+
+    payments.quotation_accept(quotation=payments.current_quotation(booking), actor=owner, via=Quotation.AcceptedVia.APP)
+    payments.payment_record(booking=booking, actor=UserFactory(role=Role.TREASURER), method="cash", amount=payments.balance(booking)["outstanding"])
     page.reload()
     page.click("button:has-text('Mulai produksi')")
     page.fill("#id_quantity_produced", "210")
@@ -157,6 +169,13 @@ def test_admin_report_journey(page):
     owner = UserFactory(role=Role.OWNER)
     product = ProductFactory(business=BusinessFactory(owner=owner))
     booking_submit(actor=owner, product=product, service=Service.objects.get(slug="sablon"), quantity=50)
+    # A generated year of requests, with survey answers, so the report looks like a working house's.
+    from bookings.demo import generate_bookings
+    from bookings.models import Booking
+    from reports.demo import generate_surveys
+
+    generate_bookings(600, seed=7)
+    generate_surveys(Booking.objects.all(), seed=7)
     sign_in(page, "admin1", PASSWORD)
     page.goto(page.base + "/laporan/?period=year")
     assert page.locator("svg.chart").count() == 4

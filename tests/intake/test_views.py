@@ -137,3 +137,25 @@ def test_receipt_papers(staff_client, product, pouch, owner):
     for paper in ("a5", "a6", "80mm"):
         text = staff_client.get(reverse("intake:receipt", kwargs={"code": booking.code}), {"kertas": paper}).content.decode()
         assert f"receipt-{paper}" in text
+
+
+def test_request_received_by_whatsapp(staff_client, pouch):
+    page = staff_client.get(reverse("intake:counter_new"), {"q": "081311112222"}).content.decode()
+    assert "saluran=whatsapp" in page
+    data = new_owner_post(service=pouch.pk)
+    data.pop("photo")
+    staff_client.post(reverse("intake:counter_new") + "?saluran=whatsapp", data)
+    assert Booking.objects.get().channel == "whatsapp"
+
+
+def test_guest_book_query_budget(staff_client, staff, django_assert_num_queries):
+    from intake.services import visit_create
+
+    ambon = District.objects.get(name="Kota Ambon")
+    for i in range(6):
+        visit_create(staff=staff, purpose="design", name=f"Tamu {i}", district=ambon)
+    # session + user (2), the user's roles for the menu and the permission check (1), districts for the form's
+    # choice list (1), today's visits with district, staff and request (1), unread notifications badge (1)
+    with django_assert_num_queries(6):
+        response = staff_client.get(reverse("intake:visits"))
+    assert response.content.decode().count("Tamu ") == 6

@@ -118,3 +118,9 @@ def test_create_a_trip(staff_client, staff):
         "ends_on": "2026-11-30", "team": [staff.pk], "target": 10,
     })
     assert answer.status_code == 200 and "ends_on" in answer.context["form"].errors
+
+
+@pytest.mark.django_db
+def test_a_nul_character_is_a_bad_request(staff_client, trip):
+    answer = record_post(staff_client, trip, fields=intake_fields(notes="a\x00b"))
+    assert answer.status_code == 400 and not OutreachRecord.objects.exists()

@@ -138,3 +138,19 @@ def test_treasurer_may_not_open_the_store_and_staff_not_the_cash_book(client, st
     manager = UserFactory(role="manager")
     client.force_login(manager)
     assert client.get(reverse("payments:cash_book")).status_code == 403
+
+
+def test_closed_days_are_read_from_their_closing_and_match_the_ledger(client, staff, treasurer, shift_days):
+    from payments.selectors import cash_book
+
+    booking = verified_booking(service=Service.objects.get(slug="sablon"), staff=staff)
+    services.payment_record(booking=booking, actor=treasurer, method="cash", amount=70_000)
+    services.payment_record(booking=booking, actor=treasurer, method="transfer", amount=30_000)
+    live = cash_book(year=timezone.localdate().year)
+    services.day_close(day=timezone.localdate(), actor=treasurer)
+    shift_days(1)
+    services.payment_record(booking=booking, actor=treasurer, method="cash", amount=5_000)
+    book = cash_book(year=timezone.localdate().year) if timezone.localdate().year == live["year"] else live
+    closed = [line for line in book["lines"] if line["closed"]]
+    assert len(closed) == 1 and closed[0]["columns"][:2] == [70_000, 30_000] and closed[0]["count"] == 2
+    assert closed[0]["columns"] == live["lines"][0]["columns"]

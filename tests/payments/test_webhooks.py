@@ -82,3 +82,45 @@ def test_doku_hmac_signature(settings):
     assert (note.order_id, note.amount, note.paid) == ("RK-3", 20000, True)
     with pytest.raises(GatewayError):
         DokuGateway().verify(headers={**headers, "request-id": "req-2"}, body=body, path="/bayar/webhook/doku/")
+
+
+@pytest.mark.parametrize("provider, path, answer", [
+    ("midtrans", "/v2/charge", {"status_code": "201", "qr_string": "00020101MIDTRANS", "actions": []}),
+    ("xendit", "/qr_codes", {"id": "qr_1", "qr_string": "00020101XENDIT"}),
+    ("doku", "/qris", {"qris": {"qr_string": "00020101DOKU"}}),
+])
+def test_http_adapters_ask_the_provider_for_a_qr(settings, provider, path, answer):
+    """Each adapter against a small HTTP server on 127.0.0.1 standing in for the provider."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from payments.gateways import get_gateway
+
+    seen = {}
+
+    class Provider(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - http.server's name
+            seen["path"], seen["auth"] = self.path, self.headers.get("Authorization", "")
+            seen["body"] = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            body = json.dumps(answer).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Provider)
+    threading.Thread(target=server.handle_request, daemon=True).start()
+    settings.RK_GATEWAY_URL = f"http://127.0.0.1:{server.server_port}"
+    settings.RK_GATEWAY_SERVER_KEY, settings.RK_GATEWAY_CLIENT_ID = "key-1", "client-1"
+    try:
+        qr = get_gateway(provider).create_qris(order_id="RK-2026-00001-1", amount=150_000)
+    finally:
+        server.server_close()
+    assert qr.startswith("00020101") and seen["path"] == path
+    assert "150000" in json.dumps(seen["body"]) and "RK-2026-00001-1" in json.dumps(seen["body"])
+    if provider in ("midtrans", "xendit"):
+        assert seen["auth"] == "Basic " + base64.b64encode(b"key-1:").decode()

@@ -19,6 +19,7 @@ from materials.demo import seed_store
 from payments.demo import seed_payments
 from products import services as product_services
 from products.models import Product
+from reports.demo import generate_surveys
 
 PASSWORD = "rumahkemasan"
 ACCOUNTS = [
@@ -61,6 +62,8 @@ class Command(BaseCommand):
             if missing:
                 self.stdout.write(f"Generating {missing} bookings with their histories…")
                 generate_bookings(missing, seed=existing + 1, stdout=self.stdout)
+                generated = Booking.objects.filter(business__owner__username__startswith="demo-owner-")
+                self.stdout.write(f"  {generate_surveys(generated, seed=existing + 1)} survey answers")
         self.stdout.write(self.style.SUCCESS("Demo accounts (password: %s):" % PASSWORD))
         for username, _name, role in ACCOUNTS:
             self.stdout.write(f"  {username:<9} {Role(role).label}")
