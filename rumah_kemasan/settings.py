@@ -5,6 +5,7 @@ no ``DATABASE_URL`` means a SQLite file, no ``CELERY_BROKER_URL`` means Celery r
 in-process. ``DJANGO_DEBUG`` is off unless set (``make run`` sets it on). See ``.env.example``.
 """
 import datetime
+import tempfile
 from pathlib import Path
 
 import environ
@@ -245,9 +246,12 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = env.bool("DJANGO_CSRF_COOKIE_SECURE", default=True)
     LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
-# Cache: local memory unless REDIS_CACHE_URL / CACHE_URL is set (rate limits need a shared
-# cache once more than one web process runs).
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://rumah-kemasan")}
+# Cache: CACHE_URL when set (the deployment guide points it at Redis, shared by every web worker).
+# Without it, the development server keeps it in memory; with DEBUG off, a file cache that every web
+# worker process of this machine shares, so rate limits and sign-in throttles count once
+# (core/checks.py warns about a per-process cache with several workers).
+CACHE_DIR = env("RK_CACHE_DIR", default=str(Path(tempfile.gettempdir()) / "rumah-kemasan-cache"))
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://rumah-kemasan" if DEBUG else f"filecache://{CACHE_DIR}")}
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "core.errors.ratelimited"
 RATELIMIT_IP_META_KEY = "core.ip.client_ip"

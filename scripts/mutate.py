@@ -41,10 +41,10 @@ MODULES = {
     "accounts/legality.py": ["tests/accounts/test_legality.py"],
     "core/uploads.py": ["tests/core/test_uploads.py", "tests/core/test_security_uploads.py"],
     "bookings/queue.py": [
-        "tests/bookings/test_queue_maths.py", "tests/bookings/test_queue.py", "tests/notifications/test_booking_notices.py",
+        "tests/bookings/test_queue_maths.py", "tests/bookings/test_queue.py", "tests/bookings/test_notices.py",
     ],
     "bookings/services.py": [
-        "tests/bookings/test_service_paths.py", "tests/bookings/test_services.py", "tests/notifications/test_booking_notices.py",
+        "tests/bookings/test_service_paths.py", "tests/bookings/test_services.py", "tests/bookings/test_notices.py",
     ],
 }
 # Tests left out of a module's runs (by pytest -k): the real-thread race test takes most of the time

@@ -493,6 +493,11 @@ def main() -> int:
     check_worker_death()
     for unit in UNITS + ["nginx", "redis-server"]:
         quiet(f"systemctl stop {unit}")
+    # Leave the machine's own Redis (127.0.0.1:6379, used by the worker tests) as Debian configures it:
+    # the include carries the test's port and password.
+    redis_conf = Path("/etc/redis/redis.conf")
+    if redis_conf.exists():
+        redis_conf.write_text(redis_conf.read_text().replace("include /etc/redis/rumah-kemasan.conf\n", ""))
     say(f"PASSED in {time.monotonic() - started:.0f} s")
     for name, value in results.items():
         print(f"  {name}: {value}")
