@@ -28,12 +28,17 @@ def forwards(apps, schema_editor):
     User = apps.get_model("accounts", "User")
     OwnerPhone = apps.get_model("accounts", "OwnerPhone")
     taken = set()
+    rows = []
     for user_id, phone in User.objects.filter(groups__name="owner").exclude(phone="").order_by("date_joined", "pk").values_list("pk", "phone"):
         if phone not in taken:
             taken.add(phone)
-            OwnerPhone.objects.create(user_id=user_id, phone=phone)
+            rows.append(OwnerPhone(user_id=user_id, phone=phone))
+    OwnerPhone.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
     if schema_editor.connection.vendor == "postgresql":
         with schema_editor.connection.cursor() as cursor:
+            # The rows above leave deferred foreign-key checks pending in this transaction, and PostgreSQL
+            # refuses CREATE INDEX on a table with pending trigger events: run those checks now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
             for index, table, column in TRIGRAM_INDEXES:
                 cursor.execute(f'CREATE INDEX IF NOT EXISTS {index} ON {table} USING gin (UPPER("{column}"::text) gin_trgm_ops)')
