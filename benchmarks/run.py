@@ -116,9 +116,14 @@ def write_load_section(load):
     ]
     path = ROOT / "docs" / "benchmarks.md"
     text = path.read_text()
-    if LOAD_MARK in text:
-        text = text[: text.index(LOAD_MARK)].rstrip() + "\n"
-    path.write_text(text + "\n" + "\n".join(section))
+    if LOAD_MARK in text:  # replace the load section alone; the sections after it stay
+        start = text.index(LOAD_MARK)
+        after = [i for i in (text.find("\n<!-- bench:", start), text.find("\n## ", start + 1)) if i != -1]
+        end = min(after) + 1 if after else len(text)
+        text = text[:start] + "\n".join(section) + "\n" + text[end:]
+    else:
+        text = text.rstrip() + "\n\n" + "\n".join(section)
+    path.write_text(text)
     print("Wrote the load test to docs/benchmarks.md")
 
 
