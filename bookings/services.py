@@ -11,7 +11,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +23,7 @@ from bookings.queue import schedule_recompute
 from bookings.requirements import describe, missing_requirements
 from bookings.tasks import make_tracking_qr
 from bookings.workflow import PRINTABLE_DESIGN, Action, Status, TransitionError, WorkflowKind
+from core.counters import year_counter_next
 from core.tasks import enqueue_after_commit
 from core.uploads import CleanFile
 from products.models import Product
@@ -33,17 +34,9 @@ def format_code(year: int, number: int) -> str:
 
 
 def allocate_code(*, year: int) -> str:
-    """The next code of the year. Call inside the submitting transaction.
-
-    The counter row is created once (a conflict-ignoring insert: two first submits of a year do
-    not fail) and bumped with an UPDATE that takes its row lock until commit, so concurrent
-    submits queue on that row instead of reading the same ``MAX()``. ``Booking.code`` is unique as
-    a backstop. On SQLite the settings open transactions IMMEDIATE, which serialises writers.
-    """
-    BookingCounter.objects.bulk_create([BookingCounter(year=year, last_number=0)], ignore_conflicts=True)
-    BookingCounter.objects.filter(year=year).update(last_number=F("last_number") + 1)
-    number = BookingCounter.objects.values_list("last_number", flat=True).get(year=year)
-    return format_code(year, number)
+    """The next code of the year (core.counters; ``Booking.code`` is unique as the backstop).
+    Call inside the submitting transaction."""
+    return format_code(year, year_counter_next(BookingCounter, year=year))
 
 
 def estimate_cost(*, service: Service, quantity: int) -> int:

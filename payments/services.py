@@ -10,13 +10,14 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import MONEY_ROLES
 from bookings.models import Booking, Service
 from bookings.workflow import Status, TransitionError
+from core.counters import year_counter_lock, year_counter_next
 from core.formatting import format_rupiah
 from core.uploads import CleanFile
 from payments import gateways, notices
@@ -239,16 +240,13 @@ def production_gate(booking: Booking) -> str | None:
 
 def allocate_receipt(*, year: int) -> int:
     """The next receipt number of the year: the counter row is bumped under its lock until commit."""
-    ReceiptCounter.objects.bulk_create([ReceiptCounter(year=year, last_number=0)], ignore_conflicts=True)
-    ReceiptCounter.objects.filter(year=year).update(last_number=F("last_number") + 1)
-    return ReceiptCounter.objects.values_list("last_number", flat=True).get(year=year)
+    return year_counter_next(ReceiptCounter, year=year)
 
 
 def _lock_books(year: int) -> None:
     """Take the year's book lock (the receipt counter's row) until commit. Every ledger write and the
     closing of a day take it first, so a day cannot close between a payment's check and its insert."""
-    ReceiptCounter.objects.bulk_create([ReceiptCounter(year=year, last_number=0)], ignore_conflicts=True)
-    ReceiptCounter.objects.filter(year=year).update(last_number=F("last_number"))
+    year_counter_lock(ReceiptCounter, year=year)
 
 
 def _open_day(now: datetime.datetime) -> datetime.date:
