@@ -278,9 +278,10 @@ def test_images_are_accepted_as_documents():
 def test_svg_by_content_or_by_name_is_refused():
     for data, name in [(b"<svg xmlns='http://www.w3.org/2000/svg'/>", "a.png"), (image_bytes("PNG"), "a.SVG"),
                        (b"  <?xml version='1.0'?><x/>", "a.png"), (image_bytes("PNG"), "logo.svgz")]:
-        with pytest.raises(ValidationError) as error:
-            clean_image(upload(data, name=name))
-        assert error.value.code == "svg"
+        for clean in (clean_image, clean_image_or_pdf):
+            with pytest.raises(ValidationError) as error:
+                clean(upload(data, name=name))
+            assert error.value.code == "svg"
 
 
 def encrypted_pdf() -> bytes:
