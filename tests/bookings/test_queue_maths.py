@@ -236,3 +236,16 @@ def test_verifying_schedules_the_queue_after_commit(owner, staff, product, sablo
     with django_capture_on_commit_callbacks(execute=True):
         booking_verify(booking=booking, actor=staff, override_reason="uji")
     assert stored(booking)[0] == 1  # the Celery task ran (eagerly in tests) once the transaction committed
+
+
+def test_a_queued_booking_keeps_its_date_when_it_gains_a_single_day(owner, staff, product, sablon):
+    from bookings.services import booking_transition
+
+    first = queued(owner, staff, product, sablon, 200)  # a full day of capacity
+    second = queued(owner, staff, product, sablon, 50)
+    recompute(sablon.pk, today=MONDAY, notify=False)
+    assert stored(second) == (2, MONDAY + D(1), MONDAY + D(8))
+    booking_transition(booking=first, actor=owner, name="cancel", note="Tidak jadi")
+    recompute(sablon.pk, today=MONDAY, notify=False)
+    # It now starts a day sooner, but the date shown is kept rather than moved one day earlier.
+    assert stored(second) == (1, MONDAY, MONDAY + D(8))
