@@ -55,7 +55,25 @@ AIM = 0.85
 # Survivors argued to be equivalent (no test can tell them from the code), by module, line and mutation;
 # the report names the reason beside each. Keep this list short and honest: a mutant that a test
 # could kill does not belong here.
+_NO_SVG_NAME = "the name of an upload without one: neither '' nor the mutated string ends in .svg"
+_BATCH = "bulk_update's batch size: the same rows are written either way"
 EQUIVALENT = {
+    ("core/uploads.py", 36, "'webp' -> 'XX…XX'"): "no .webp file is ever stored (images are re-encoded as JPEG or "
+    "PNG), and core.files falls back to mimetypes, which names .webp image/webp too",
+    ("core/uploads.py", 36, "'image/webp' -> 'XX…XX'"): "as above",
+    ("core/uploads.py", 65, "1 -> 2"): "reading limit + 2 bytes instead of limit + 1 refuses the same files: one byte "
+    "over the limit is all the check needs",
+    ("core/uploads.py", 82, "'rk_pixels_this_reque' -> 'XX…XX'"): "a context variable's name only shows in its repr",
+    ("core/uploads.py", 93, "'rk-pixel-budget-star' -> 'XX…XX'"): "dispatch_uid only stops a second connection of the "
+    "same receiver; any unique string does that",
+    ("core/uploads.py", 94, "'rk-pixel-budget-end' -> 'XX…XX'"): "as above",
+    ("core/uploads.py", 143, "'' -> 'XX…XX'"): _NO_SVG_NAME,
+    ("core/uploads.py", 245, "'' -> 'XX…XX'"): _NO_SVG_NAME,
+    ("bookings/queue.py", 43, "True -> False"): "values_list('pk') without flat gives 1-tuples: len() is the same and "
+    "Django's related __in lookup unpacks them, so the same events are read",
+    ("bookings/queue.py", 82, "GtE -> Gt"): "when new == old, steady() returns old, which is new",
+    ("bookings/queue.py", 128, "500 -> 501"): _BATCH,
+    ("bookings/queue.py", 147, "500 -> 501"): _BATCH,
 }
 GETTEXT = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy", "npgettext"}
 
