@@ -324,6 +324,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "recompute-all-queues": {"task": "bookings.tasks.recompute_all_queues", "schedule": 600.0},
     "dispatch-pending-exports": {"task": "reports.tasks.dispatch_pending_exports", "schedule": 300.0},
+    # The report's roll-up is kept in the transaction; this compares it with the source and repairs it.
+    "check-report-facts": {"task": "reports.tasks.check_report_facts", "schedule": crontab(minute=40, hour=2)},
     "booking-reminders": {"task": "bookings.tasks.send_reminders", "schedule": crontab(minute=0, hour="9,14", day_of_week="1-5")},
     "staff-morning-digest": {"task": "bookings.tasks.send_staff_digest", "schedule": crontab(minute=30, hour=7, day_of_week="1-5")},
     "cleanup-read-notifications": {"task": "notifications.tasks.cleanup_read_notifications", "schedule": crontab(minute=15, hour=2)},
