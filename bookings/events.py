@@ -26,8 +26,8 @@ def record(
         note=note,
         data=data or {},
     )
-    for refresh in hooks.changed:
-        refresh([booking.pk])
+    for changed in hooks.changed:
+        changed([booking.pk])
     return event
 
 

@@ -19,7 +19,7 @@ bookings calls them at fixed points, inside the transaction that makes the chang
 - ``detail_panels(request, booking) -> str``: HTML of a panel on the booking page (quotation, payments).
 - ``changed(booking_ids)``: the history or a field the reports read changed for these bookings (called by
   ``bookings.events.record``, the one place history is written, after the booking row is saved); reports
-  refreshes its roll-up of them in the same transaction.
+  marks their roll-up dirty in the same transaction (one query) and refreshes it before it reads it.
 """
 from __future__ import annotations
 

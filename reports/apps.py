@@ -11,5 +11,6 @@ class ReportsConfig(AppConfig):
         from bookings import hooks
         from reports import rollup
 
-        # The report's roll-up is refreshed in the transaction that changes a booking (reports.rollup).
-        hooks.register(hooks.changed, rollup.refresh)
+        # A booking's change marks its roll-up dirty in the same transaction; the report refreshes the
+        # marked facts before it reads them (reports.rollup).
+        hooks.register(hooks.changed, rollup.mark)

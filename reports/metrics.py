@@ -26,7 +26,9 @@ Two sources, one set of definitions: ``source="facts"`` (the default) reads the 
 (``reports.models.BookingFact`` / ``StageFact``, kept by reports.rollup), ``source="live"`` reads the
 bookings and events themselves and is the reference the roll-up is tested against. The functions below
 are written once for both: the facts carry the booking's field names, and ``lead_time``, the closing day,
-the revision count and the stage rows are the only places where the two differ. The guest book, accounts
+the revision count and the stage rows are the only places where the two differ. ``build`` refreshes the
+facts of the bookings changed since the last refresh before it reads them; the parts below, called on
+their own with ``source="facts"``, read the facts as they are. The guest book, accounts
 and surveys (``intake_summary``, the IKM) are small and always read live.
 """
 from __future__ import annotations
@@ -43,6 +45,7 @@ from accounts.models import AccountEvent, Business, User
 from bookings.models import Booking, BookingChannel, BookingEvent
 from bookings.workflow import Action, Status
 from intake.models import Visit
+from reports import rollup
 from reports.dbfunctions import (
     DaysBetween, LocalDate, LocalWeekStart, PercentileCont, grouped_percentiles, percentiles,
 )
@@ -305,7 +308,10 @@ def source_parts(params: ReportParams, source: str = FACTS) -> dict:
 
 def build(params: ReportParams, source: str = FACTS) -> dict:
     """Everything the report page and the exports show, from the roll-up (``"facts"``) or the bookings
-    and events themselves (``"live"``, the reference)."""
+    and events themselves (``"live"``, the reference). Reading the facts refreshes the bookings changed
+    since the last refresh first (reports.rollup.refresh_dirty), so the report is exact at read time."""
+    if source == FACTS:
+        rollup.refresh_dirty()
     surveys = SurveyResponse.objects.filter(
         booking__in=scope(params).values("pk"), created_at__gte=params.start_at, created_at__lt=params.end_at
     )

@@ -163,3 +163,20 @@ class StageFact(models.Model):
 
     def __str__(self):
         return f"stage {self.event_id}"
+
+
+class DirtyBooking(models.Model):
+    """A booking whose facts may be stale: marked in the transaction that changes it (``reports.rollup.mark``),
+    cleared by the refresh that recomputes them (``reports.rollup.refresh_dirty``, run before the report
+    reads the facts and every minute by beat).
+
+    A plain id, not a foreign key: a mark never blocks or cascades, and the mark of a deleted booking
+    refreshes to nothing (its facts went with it). ``marked_at`` is what the writer's upsert sets, so that
+    marking an already marked booking locks the mark row (see reports.rollup).
+    """
+
+    booking_id = models.BigIntegerField(primary_key=True)
+    marked_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"dirty {self.booking_id}"

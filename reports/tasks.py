@@ -32,3 +32,10 @@ def dispatch_pending_exports() -> int:
 def check_report_facts() -> int:
     """Beat, nightly: compare the report's roll-up with the bookings; repair and log any difference."""
     return len(rollup.check(repair=True))
+
+
+@shared_task(ignore_result=True, time_limit=300, soft_time_limit=280)
+def refresh_report_facts() -> int:
+    """Beat, every minute: refresh the facts of the bookings changed since the last refresh (the report
+    does the same before it reads, so it normally finds little left)."""
+    return rollup.refresh_dirty()

@@ -324,7 +324,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     "recompute-all-queues": {"task": "bookings.tasks.recompute_all_queues", "schedule": 600.0},
     "dispatch-pending-exports": {"task": "reports.tasks.dispatch_pending_exports", "schedule": 300.0},
-    # The report's roll-up is kept in the transaction; this compares it with the source and repairs it.
+    # The report's roll-up: changes mark bookings dirty; this refreshes them (the report does too, before
+    # it reads), and the nightly check compares the facts with the source and repairs them.
+    "refresh-report-facts": {"task": "reports.tasks.refresh_report_facts", "schedule": 60.0},
     "check-report-facts": {"task": "reports.tasks.check_report_facts", "schedule": crontab(minute=40, hour=2)},
     "booking-reminders": {"task": "bookings.tasks.send_reminders", "schedule": crontab(minute=0, hour="9,14", day_of_week="1-5")},
     "staff-morning-digest": {"task": "bookings.tasks.send_staff_digest", "schedule": crontab(minute=30, hour=7, day_of_week="1-5")},

@@ -17,6 +17,13 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
+            name='DirtyBooking',
+            fields=[
+                ('booking_id', models.BigIntegerField(primary_key=True, serialize=False)),
+                ('marked_at', models.DateTimeField()),
+            ],
+        ),
+        migrations.CreateModel(
             name='BookingFact',
             fields=[
                 ('booking', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='bookings.booking')),

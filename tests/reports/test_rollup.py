@@ -1,5 +1,6 @@
 """The report's roll-up (reports.rollup): the report read from the facts equals today's computation from
-the bookings and events (``build(source="live")``), and the facts cannot drift from their source.
+the bookings and events (``build(source="live")``), and the facts cannot drift from their source: every
+write marks its booking (one query), the read path refreshes what is marked.
 
 Unmarked: runs on SQLite in the first pass of `make test` and on PostgreSQL in the second.
 """
@@ -10,6 +11,8 @@ import math
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -31,7 +34,7 @@ from bookings.services import (
 from core.uploads import clean_image
 from reports import rollup, tasks
 from reports.metrics import ReportParams, build
-from reports.models import BookingFact, StageFact
+from reports.models import BookingFact, DirtyBooking, StageFact
 from tests.conftest import image_bytes
 from tests.factories import UserFactory
 
@@ -120,7 +123,15 @@ def walk_every_path(owner, staff, product, *, after_each=lambda: None):
 
 
 def test_facts_equal_the_source_after_every_step_of_every_path(owner, staff, product, free_to_produce):
-    walked = walk_every_path(owner, staff, product, after_each=lambda: _assert_no_difference())
+    def after_each():
+        # The step marked what it changed (the source now differs only where marked) …
+        marked = set(DirtyBooking.objects.values_list("booking_id", flat=True))
+        assert marked and rollup.differences() <= marked
+        # … and the read path's refresh makes the facts equal to the source and clears the marks.
+        assert rollup.refresh_dirty() == len(marked)
+        assert rollup.differences() == set() and not DirtyBooking.objects.exists()
+
+    walked = walk_every_path(owner, staff, product, after_each=after_each)
     done = BookingFact.objects.filter(status="selesai")
     assert set(done.values_list("booking_id", flat=True)) == {walked[0].pk, walked[1].pk, walked[3].pk}
     design = BookingFact.objects.get(booking_id=walked[1].pk)
@@ -132,8 +143,16 @@ def test_facts_equal_the_source_after_every_step_of_every_path(owner, staff, pro
     assert StageFact.objects.count() == expected > 0
 
 
-def _assert_no_difference():
-    assert rollup.differences() == set()
+def test_the_report_refreshes_the_marked_facts_before_it_reads_them(owner, staff, product):
+    booking = booking_submit(actor=owner, product=product, service=service("sablon"), quantity=50)
+    rollup.refresh_dirty()
+    booking_verify(booking=booking, actor=staff, override_reason="uji")
+    assert set(DirtyBooking.objects.values_list("booking_id", flat=True)) == {booking.pk}
+    assert BookingFact.objects.get(booking_id=booking.pk).verified_at is None  # stale until read
+    today = timezone.localdate()
+    report = build(ReportParams(start=today, end=today))  # the page's and the exports' read path
+    assert report["summary"]["verified"] == 1
+    assert not DirtyBooking.objects.exists() and rollup.differences() == set()
 
 
 def test_every_write_path_fires_the_hook(owner, staff, product, free_to_produce, monkeypatch):
@@ -150,20 +169,80 @@ def test_every_write_path_fires_the_hook(owner, staff, product, free_to_produce,
     walked = walk_every_path(owner, staff, product, after_each=after_each)
     assert len(events) == 29 and events == sorted(set(events))  # each step wrote something
     assert set(heard) == {b.pk for b in walked}
-    assert rollup.refresh in hooks.changed  # filled by ReportsConfig.ready
+    assert rollup.mark in hooks.changed  # filled by ReportsConfig.ready
+
+
+def _queries(function, **kwargs) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        function(**kwargs)
+    return [q["sql"] for q in captured.captured_queries]
+
+
+def test_a_booking_write_costs_one_query_for_the_roll_up(owner, staff, product, monkeypatch):
+    def submit():
+        return booking_submit(actor=owner, product=product, service=service("sablon"), quantity=50)
+
+    def reject(booking):  # a fresh actor each time: no roles cached on the instance
+        actor = type(staff).objects.get(pk=staff.pk)
+        return _queries(booking_transition, booking=booking, actor=actor, name="reject", note="Tidak lengkap")
+
+    first, second = submit(), submit()
+    with_mark = reject(first)
+    monkeypatch.setattr(hooks, "changed", [h for h in hooks.changed if h is not rollup.mark])
+    without = reject(second)
+    # One transition, one event: exactly one more query, the mark (an upsert into reports_dirtybooking).
+    assert len(with_mark) == len(without) + 1
+    extra = [q for q in with_mark if DirtyBooking._meta.db_table in q]
+    assert len(extra) == 1 and extra[0].startswith("INSERT") and "ON CONFLICT" in extra[0]
+    assert not any("reports_bookingfact" in q or "reports_stagefact" in q for q in with_mark)
+
+
+def test_a_mark_rolls_back_with_its_transaction(owner, staff, product):
+    booking = booking_submit(actor=owner, product=product, service=service("sablon"), quantity=50)
+    rollup.refresh_dirty()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        booking_verify(booking=booking, actor=staff, override_reason="uji")
+        assert DirtyBooking.objects.filter(booking_id=booking.pk).exists()
+        raise RuntimeError("the change fails after it marked")
+    assert not DirtyBooking.objects.exists() and rollup.differences() == set()
+
+
+def test_marking_twice_keeps_one_mark(owner, product):
+    booking = booking_submit(actor=owner, product=product, service=service("sablon"), quantity=50)
+    rollup.mark([booking.pk, booking.pk])
+    rollup.mark([booking.pk])
+    assert list(DirtyBooking.objects.values_list("booking_id", flat=True)) == [booking.pk]
 
 
 def test_refresh_costs_the_same_queries_for_any_number_of_bookings(owner, staff, product, django_assert_num_queries):
     bookings = [booking_submit(actor=owner, product=product, service=service("sablon"), quantity=50) for _ in range(3)]
-    # lock the bookings, delete their facts and stage facts, insert both again (5), inside a savepoint (+2)
-    with django_assert_num_queries(7):
-        rollup.refresh([bookings[0].pk])
-    with django_assert_num_queries(7):
-        rollup.refresh([b.pk for b in bookings])
+    rollup.refresh_dirty()
+    # take the marks (SELECT … FOR UPDATE SKIP LOCKED), delete the bookings' facts and stage facts, insert
+    # both again, delete the marks taken (6), inside a savepoint (+2)
+    rollup.mark([bookings[0].pk])
+    with django_assert_num_queries(8):
+        assert rollup.refresh_dirty() == 1
+    rollup.mark([b.pk for b in bookings])
+    with django_assert_num_queries(8):
+        assert rollup.refresh_dirty() == 3
+    # nothing marked: the read path pays one query (and the savepoint)
+    with django_assert_num_queries(3):
+        assert rollup.refresh_dirty() == 0
+    assert rollup.differences() == set()
+
+
+def test_a_mark_of_a_deleted_booking_refreshes_to_nothing(owner, product):
+    booking = booking_submit(actor=owner, product=product, service=service("sablon"), quantity=50)
+    rollup.refresh_dirty()
+    rollup.mark([booking.pk])
+    booking.delete()
+    assert rollup.refresh_dirty() == 1
+    assert not BookingFact.objects.exists() and not DirtyBooking.objects.exists()
 
 
 def test_deleting_a_booking_deletes_its_facts(owner, product):
     booking = booking_submit(actor=owner, product=product, service=service("sablon"), quantity=50)
+    rollup.refresh_dirty()
     assert BookingFact.objects.filter(booking_id=booking.pk).exists()
     booking.delete()
     assert not BookingFact.objects.exists() and rollup.differences() == set()
@@ -173,6 +252,7 @@ def test_the_nightly_check_repairs_and_logs_what_bypassed_the_services(owner, st
     kept = booking_submit(actor=owner, product=product, service=service("sablon"), quantity=50)
     changed = booking_submit(actor=owner, product=product, service=service("sablon"), quantity=50)
     booking_verify(booking=changed, actor=staff, override_reason="uji")
+    rollup.refresh_dirty()  # the minute's refresh ran
     # A shell or a script writes past the services: a status, a lost fact, a stale stage row.
     Booking.objects.filter(pk=changed.pk).update(status="selesai", closed_at=timezone.now())
     BookingFact.objects.filter(booking_id=kept.pk).delete()
@@ -190,6 +270,7 @@ def test_rebuild_command_recomputes_every_fact(owner, product):
     BookingFact.objects.all().delete()
     call_command("rebuild_report_facts")
     assert list(BookingFact.objects.values_list("booking_id", flat=True)) == [booking.pk]
+    assert not DirtyBooking.objects.exists()  # the rebuild cleared the marks it covered
     call_command("rebuild_report_facts", "--check")
     assert rollup.differences() == set()
 
@@ -200,12 +281,13 @@ def test_rebuild_command_recomputes_every_fact(owner, product):
 @pytest.fixture
 def varied(db, owner, staff, product, free_to_produce):
     """A few hundred generated requests over the past year (written in bulk, so the facts are rebuilt, as
-    seed_demo does), plus requests walked through the services today (kept by the hook)."""
+    seed_demo does), plus requests walked through the services today: marked, and left for the report's
+    read path to refresh."""
     UserFactory(role=Role.STAFF)
     generate_bookings(300, seed=7)
     rollup.rebuild()
-    walk_every_path(owner, staff, product)
-    assert rollup.differences() == set()
+    walked = walk_every_path(owner, staff, product)
+    assert set(DirtyBooking.objects.values_list("booking_id", flat=True)) == {b.pk for b in walked}
 
 
 def periods():
@@ -231,7 +313,7 @@ def test_the_report_from_the_facts_equals_the_live_computation(varied, staff):
     for start, end in periods():
         for extra in filters:
             params = ReportParams(start=start, end=end, **extra)
-            live, facts = build(params, source="live"), build(params, source="facts")
+            live, facts = build(params, source="live"), build(params, source="facts")  # facts: refreshed on read
             same(live, facts, f"{start}..{end} {extra}")
             compared += 1
     year = build(ReportParams(start=periods()[0][0], end=periods()[0][1]), source="facts")
