@@ -1,9 +1,11 @@
 """Section `scale` of `make bench` (issue #13): what stays flat as the data grows, on PostgreSQL.
 
-One PostgreSQL database (``BENCH_SCALE_DATABASE_URL``, default ``…/rk_bench_scale``), grown with
-`seed_demo --bookings N` through the sizes of ``BENCH_SCALE_SIZES`` (default 1,000 and 100,000; add
-1,000,000 to reach a national network of houses: ``BENCH_SCALE_SIZES=1000,100000,1000000 make bench`` or
-``python benchmarks/run.py --only scale``). At each size:
+One PostgreSQL database per size of ``BENCH_SCALE_SIZES`` (default 1,000 and 100,000; add 1,000,000
+to reach a national network of houses: ``BENCH_SCALE_SIZES=1000,100000,1000000 make bench`` or
+``python benchmarks/run.py --only scale``), named ``<BENCH_SCALE_DATABASE_URL>_<size>`` (default
+``…/rk_bench_scale_1000`` …), filled with `seed_demo --bookings N`. A database that already holds N
+generated bookings is migrated and reused (seeding 1,000,000 bookings takes the better part of an
+hour); ``BENCH_SCALE_FRESH=1`` drops and refills them. At each size:
 - the staff list (`/petugas/daftar/`) under every combination of its six filters (64 pages);
 - the pages and the year's report of benchmarks/pages.py, next to a bare view and a bare count(*);
 - the per-request fixed cost of the middleware against plain Django's (benchmarks/middleware.py).
@@ -37,24 +39,39 @@ def _last_json(out):
     return json.loads(out.strip().splitlines()[-1])
 
 
+def _exists(url) -> bool:
+    import environ
+    import psycopg
+
+    cfg = environ.Env.db_url_config(url)
+    try:
+        with psycopg.connect(host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"] or None,
+                             password=cfg["PASSWORD"] or None, dbname="postgres", connect_timeout=5) as conn:
+            return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]]).fetchone() is not None
+    except psycopg.OperationalError:
+        return False
+
+
 def measure_all(base_env):
     sys.path.insert(0, str(ROOT))
     from benchmarks.run import fresh_postgres
 
-    url = os.environ.get("BENCH_SCALE_DATABASE_URL", DEFAULT_URL)
+    base_url = os.environ.get("BENCH_SCALE_DATABASE_URL", DEFAULT_URL)
     sizes = [int(n) for n in os.environ.get("BENCH_SCALE_SIZES", "1000,100000").split(",")]
-    if not fresh_postgres(url):
-        return None
-    env = {**base_env, "DATABASE_URL": url, "DJANGO_DEBUG": "true"}
-    measure_env = {
-        **env, "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "bench-" + "x" * 50, "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "DJANGO_ROOT_URLCONF": "benchmarks.urls", "DJANGO_LOG_LEVEL": "ERROR", "RK_TRACKING_LINK_RATE": "1000000/m",
-    }
-    _run(["manage.py", "migrate", "--noinput", "-v0"], env)
-    _run(["manage.py", "collectstatic", "--noinput", "-v0"], measure_env)
     results = {}
     for size in sizes:
-        print(f"scale: seeding {size:,} bookings…", flush=True)
+        url = f"{base_url}_{size}"
+        if os.environ.get("BENCH_SCALE_FRESH") == "1" or not _exists(url):
+            if not fresh_postgres(url):
+                return None
+        env = {**base_env, "DATABASE_URL": url, "DJANGO_DEBUG": "true"}
+        measure_env = {
+            **env, "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "bench-" + "x" * 50, "DJANGO_SECURE_SSL_REDIRECT": "false",
+            "DJANGO_ROOT_URLCONF": "benchmarks.urls", "DJANGO_LOG_LEVEL": "ERROR", "RK_TRACKING_LINK_RATE": "1000000/m",
+        }
+        _run(["manage.py", "migrate", "--noinput", "-v0"], env)
+        _run(["manage.py", "collectstatic", "--noinput", "-v0"], measure_env)
+        print(f"scale: {size:,} bookings (seeding what is missing)…", flush=True)
         _run(["manage.py", "seed_demo", "--bookings", str(size)], env, capture=True)
         _run(["manage.py", "shell", "-c", "from django.db import connection; connection.cursor().execute('ANALYZE')"], env)
         results[size] = {
@@ -72,7 +89,7 @@ def markdown(results) -> str:
     lines = [
         "## Growth from 1,000 to 100,000 bookings and beyond (issue #13)",
         "",
-        "PostgreSQL, one database grown with `seed_demo` through "
+        "PostgreSQL, one database per size filled by `seed_demo`: "
         + ", ".join(f"{results[s]['list']['bookings']:,}" for s in sizes)
         + " bookings; in-process timings (Django's test client, 15 requests after a warm-up). The machine "
         "has 2 cores shared with 7 other sessions doing the same kind of work while this ran: absolute "

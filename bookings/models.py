@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -190,6 +191,11 @@ class Booking(TimeStampedModel):
     collected_by = models.CharField(_("collected by"), max_length=150, blank=True)
     courier_receipt = models.CharField(_("courier receipt number"), max_length=60, blank=True)
     handed_over_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
+    # The outbox rows about this booking: deleted with it; ``Notification.objects.filter(booking=…)``.
+    notifications = GenericRelation(
+        "notifications.Notification", content_type_field="about_type", object_id_field="about_id",
+        related_query_name="booking",
+    )
 
     objects = VisibleQuerySet.as_manager()
     owner_lookup = "business__owner"  # VisibleQuerySet.visible_to

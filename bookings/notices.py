@@ -33,7 +33,7 @@ def _staff_for(booking) -> list[User]:
 
 def submitted(booking) -> None:
     for person in _staff_for(booking):
-        notify(recipient=person, kind=Kind.STAFF_NEW_REQUEST, context={}, booking=booking, link=booking.get_absolute_url())
+        notify(recipient=person, kind=Kind.STAFF_NEW_REQUEST, context={}, about=booking, link=booking.get_absolute_url())
 
 
 def transition(booking, *, transition: Transition, actor, note: str, data: dict | None) -> None:
@@ -42,13 +42,13 @@ def transition(booking, *, transition: Transition, actor, note: str, data: dict 
     context = {"status": Status(booking.status).label, "note": note, "version": (data or {}).get("proof")}
     if transition.staff_hears:
         for person in _staff_for(booking):
-            notify(recipient=person, kind=transition.staff_hears, context=context, booking=booking, link=path)
+            notify(recipient=person, kind=transition.staff_hears, context=context, about=booking, link=path)
     if transition.owner_hears is None or (actor is not None and actor.pk == owner.pk):
         return  # nothing for the owner, or the owner did it: no message to themselves
-    notify(recipient=owner, kind=transition.owner_hears, context=context, booking=booking, link=path)
+    notify(recipient=owner, kind=transition.owner_hears, context=context, about=booking, link=path)
     if booking.status == Status.DONE:
         survey = reverse("reports:survey", kwargs={"code": booking.code})
-        notify(recipient=owner, kind=Kind.SURVEY_INVITE, context={}, booking=booking, link=survey)
+        notify(recipient=owner, kind=Kind.SURVEY_INVITE, context={}, about=booking, link=survey)
 
 
 def queue_moved(booking, *, old_position, old_finish, holidays) -> None:
@@ -56,8 +56,8 @@ def queue_moved(booking, *, old_position, old_finish, holidays) -> None:
     owner = booking.business.owner
     path = booking.get_absolute_url()
     if booking.queue_position and booking.queue_position <= NEAR_POSITION and (old_position is None or old_position > NEAR_POSITION):
-        notify(recipient=owner, kind=Kind.QUEUE_NEAR, context={}, booking=booking, link=path)
+        notify(recipient=owner, kind=Kind.QUEUE_NEAR, context={}, about=booking, link=path)
     # A slip counts once the booking had a queue estimate (not against the rough one made at submission).
     already_queued = old_position is not None
     if already_queued and old_finish and booking.estimated_finish and working_days_between(old_finish, booking.estimated_finish, holidays) >= 1:
-        notify(recipient=owner, kind=Kind.ESTIMATE_SLIPPED, context={"old_date": old_finish}, booking=booking, link=path)
+        notify(recipient=owner, kind=Kind.ESTIMATE_SLIPPED, context={"old_date": old_finish}, about=booking, link=path)

@@ -5,6 +5,7 @@ after PICKUP_DAYS, get one reminder each time the booking enters that state.
 """
 import datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
@@ -30,7 +31,10 @@ def due_reminders(status: str, days: int, kind: str, *, today: datetime.date):
     """Bookings in ``status`` since before ``days`` working days ago, not yet reminded since."""
     cutoff_day = subtract_working_days(today, days, holidays_from(today - datetime.timedelta(days=30)))
     cutoff = timezone.make_aware(datetime.datetime.combine(cutoff_day, datetime.time.min))
-    reminded = Notification.objects.filter(booking=OuterRef("pk"), kind=kind, created_at__gte=OuterRef("entered"))
+    reminded = Notification.objects.filter(
+        about_type=ContentType.objects.get_for_model(Booking), about_id=OuterRef("pk"), kind=kind,
+        created_at__gte=OuterRef("entered"),
+    )
     entered = BookingEvent.objects.filter(booking=OuterRef("pk"), to_status=status).order_by("-created_at").values("created_at")[:1]
     return (
         Booking.objects.filter(status=status)
@@ -48,7 +52,7 @@ def send_reminders(*, today: datetime.date | None = None) -> int:
         for booking in due_reminders(status, days, kind, today=today):
             with transaction.atomic():
                 path = booking.get_absolute_url()
-                notify(recipient=booking.business.owner, kind=kind, context={}, booking=booking, link=path)
+                notify(recipient=booking.business.owner, kind=kind, context={}, about=booking, link=path)
             sent += 1
     return sent
 

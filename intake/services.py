@@ -200,7 +200,7 @@ def _create(*, staff, channel, owner, owner_data, business, business_data, produ
         notify(
             recipient=owner, kind=Notification.Kind.INTAKE_RECEIVED,
             context={"tracking_url": absolute_tracking_url(booking), "claim_url": claim_url, "channel": channel},
-            booking=booking, link="",
+            about=booking, link="",
         )
     return IntakeResult(
         intake=intake, owner=owner, business=business, product=product, booking=booking,

@@ -9,7 +9,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
     list_display = ["created_at", "recipient", "channel", "kind", "status", "attempts", "sent_at", "short_error"]
     list_filter = ["status", "channel", "kind"]
-    search_fields = ["recipient__username", "recipient__name", "subject", "booking__code"]
+    search_fields = ["recipient__username", "recipient__name", "subject"]  # subjects carry the request code
     list_select_related = ["recipient"]
     readonly_fields = [f.name for f in Notification._meta.fields]
 

@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -79,10 +81,14 @@ class Notification(models.Model):
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
-    booking = models.ForeignKey(
-        "bookings.Booking", on_delete=models.CASCADE, null=True, blank=True, related_name="notifications",
-        verbose_name=_("booking"),
+    # What the message is about (a booking, a quotation…), named generically: the outbox knows no
+    # app above it. The subject's model declares a GenericRelation, which deletes its messages with
+    # it and lets it be queried by name (``Notification.objects.filter(booking=…)``).
+    about_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("about (type)"),
     )
+    about_id = models.PositiveBigIntegerField(_("about (id)"), null=True, blank=True)
+    about = GenericForeignKey("about_type", "about_id")
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("message"))
     link = models.CharField(_("link"), max_length=300, blank=True)
@@ -108,6 +114,7 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         indexes = [
             models.Index(fields=["recipient", "channel", "read_at"], name="notification_inbox"),
+            models.Index(fields=["about_type", "about_id"], name="notification_about"),
             models.Index(fields=["status", "created_at"], name="notification_pending"),
             models.Index(fields=["status", "next_attempt_at"], name="notification_due"),
             models.Index(fields=["provider_message_id"], name="notification_provider_id", condition=~Q(provider_message_id="")),

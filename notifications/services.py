@@ -85,7 +85,7 @@ def enqueue(notifications: list[Notification]) -> None:
     transaction.on_commit(publish_all, robust=True)
 
 
-def notify(*, recipient, kind: Notification.Kind, context: dict, booking=None, link: str = "", channels_: list[str] | None = None,
+def notify(*, recipient, kind: Notification.Kind, context: dict, about=None, link: str = "", channels_: list[str] | None = None,
            urgent: bool = False) -> list[Notification]:
     """Write one outbox row per channel for ``recipient`` (call inside the causing transaction).
 
@@ -101,7 +101,9 @@ def notify(*, recipient, kind: Notification.Kind, context: dict, booking=None, l
         return []
     if not recipient.is_active:
         return []
-    subject, body = render(kind, {**context, "recipient": recipient, "booking": booking}, recipient.language)
+    if about is not None:  # the message's subject, in the templates under its model's name ("booking")
+        context = {about._meta.model_name: about, **context}
+    subject, body = render(kind, {**context, "recipient": recipient}, recipient.language)
     now = timezone.now()
     due = now + _seconds("RK_NOTIFY_REQUEUE_AFTER")
     rows = []
@@ -109,7 +111,7 @@ def notify(*, recipient, kind: Notification.Kind, context: dict, booking=None, l
         in_app = channel == Channel.IN_APP
         rows.append(
             Notification(
-                recipient=recipient, channel=channel, kind=kind, booking=booking, subject=subject, body=body, link=link,
+                recipient=recipient, channel=channel, kind=kind, about=about, subject=subject, body=body, link=link,
                 status=Status.SENT if in_app else Status.PENDING, urgent=urgent,
                 sent_at=now if in_app else None, next_attempt_at=None if in_app else due,
             )
@@ -246,7 +248,7 @@ def _fall_back_to_email(row: Notification) -> None:
     """A WhatsApp message that cannot go out falls back to email, when the person has one."""
     if row.channel == Channel.WHATSAPP and row.recipient.email:
         fallback = Notification.objects.create(
-            recipient=row.recipient, channel=Channel.EMAIL, kind=row.kind, booking_id=row.booking_id,
+            recipient=row.recipient, channel=Channel.EMAIL, kind=row.kind, about_type_id=row.about_type_id, about_id=row.about_id,
             subject=row.subject, body=row.body, link=row.link, urgent=row.urgent,
             next_attempt_at=timezone.now() + _seconds("RK_NOTIFY_REQUEUE_AFTER"),
         )

@@ -17,28 +17,28 @@ def _treasurers():
 
 def quotation_issued(booking, quotation) -> None:
     notify(recipient=booking.business.owner, kind=Notification.Kind.QUOTATION_ISSUED, context={"quotation": quotation},
-           booking=booking, link=booking.get_absolute_url())
+           about=booking, link=booking.get_absolute_url())
 
 
 def payment_received(booking, entry) -> None:
     if entry.recorded_by_id == booking.business.owner_id:
         return
     notify(recipient=booking.business.owner, kind=Notification.Kind.PAYMENT_RECEIVED, context={"entry": entry},
-           booking=booking, link=booking.get_absolute_url())
+           about=booking, link=booking.get_absolute_url())
 
 
 def transfer_submitted(booking, claim) -> None:
     for person in _treasurers():
-        notify(recipient=person, kind=Notification.Kind.TRANSFER_SUBMITTED, context={"claim": claim}, booking=booking,
+        notify(recipient=person, kind=Notification.Kind.TRANSFER_SUBMITTED, context={"claim": claim}, about=booking,
                link=booking.get_absolute_url())
 
 
 def transfer_rejected(booking, claim) -> None:
-    notify(recipient=booking.business.owner, kind=Notification.Kind.TRANSFER_REJECTED, context={"claim": claim}, booking=booking,
+    notify(recipient=booking.business.owner, kind=Notification.Kind.TRANSFER_REJECTED, context={"claim": claim}, about=booking,
            link=booking.get_absolute_url())
 
 
 def refund_due(booking, *, amount: int) -> None:
     for person in _treasurers():
-        notify(recipient=person, kind=Notification.Kind.REFUND_DUE, context={"amount": amount}, booking=booking,
+        notify(recipient=person, kind=Notification.Kind.REFUND_DUE, context={"amount": amount}, about=booking,
                link=booking.get_absolute_url())

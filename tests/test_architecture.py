@@ -112,3 +112,46 @@ def test_templates_ask_the_model_instead_of_comparing_stored_values():
         if compare.search(line) or membership.search(line)
     ]
     assert found == []
+
+
+def layer_rank() -> dict[str, int]:
+    """App label -> its floor in the layers contract (0 is the top)."""
+    layers = contract_config()["importlinter:contract:layers"]["layers"]
+    ranks = {}
+    for index, line in enumerate(l for l in layers.splitlines() if l.strip()):
+        for app in line.replace("|", " ").replace("(", " ").replace(")", " ").split():
+            ranks[app] = index
+    return ranks
+
+
+# Relations that point up on purpose (docs/architecture.md, "Known gaps"):
+UPWARD_ALLOWED = {
+    # A permit belongs to a business or to one of its products (P-IRT, halal): the documents of both
+    # levels are one model so that legality rules (accounts/legality.py) see them together.
+    "accounts.LegalityDocument.product -> products",
+}
+
+
+def test_no_model_points_up_the_layers():
+    """Relations declared by app label dodge the import contracts, so the models are checked too: a
+    foreign key (or many-to-many, or one-to-one) only points to the same app or to a lower one. The
+    generic outbox, for one, names what a message is about with a content type, not a booking. The
+    user model (settings.AUTH_USER_MODEL, swappable) may be named from anywhere, as Django intends."""
+    from django.apps import apps
+    from django.conf import settings
+
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
+    ranks = layer_rank()
+    upward = []
+    for model in apps.get_models():
+        source = model._meta.app_label
+        if source not in ranks:
+            continue
+        for field in model._meta.get_fields(include_hidden=True):
+            if not field.is_relation or field.auto_created or field.related_model in (None, user_model):
+                continue
+            target = field.related_model._meta.app_label
+            if target in ranks and ranks[target] < ranks[source]:
+                upward.append(f"{source}.{model.__name__}.{field.name} -> {target}")
+    assert sorted(set(upward) - UPWARD_ALLOWED) == []
+    assert UPWARD_ALLOWED <= set(upward), "an allowed exception is gone: remove it from UPWARD_ALLOWED"

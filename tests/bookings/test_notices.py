@@ -25,10 +25,10 @@ def test_reaching_position_three_is_announced_once(owner, staff, product):
     bookings = [queued(owner, product, staff, design) for _ in range(5)]
     recompute(design.pk, today=MONDAY)
     near = Notification.objects.filter(kind="queue_near", channel=Channel.IN_APP)
-    assert set(near.values_list("booking_id", flat=True)) == {b.pk for b in bookings[:3]}
+    assert set(near.values_list("about_id", flat=True)) == {b.pk for b in bookings[:3]}
     booking_transition(booking=bookings[0], actor=staff, name="start_design")
     recompute(design.pk, today=MONDAY)  # the fourth moves up to position 3
-    assert set(near.values_list("booking_id", flat=True)) == {b.pk for b in bookings[:4]}
+    assert set(near.values_list("about_id", flat=True)) == {b.pk for b in bookings[:4]}
     recompute(design.pk, today=MONDAY)  # nothing moved: nothing new
     assert near.count() == 4
 

@@ -80,7 +80,7 @@ def test_gateway_failing_twice_then_succeeding_sends_one_message(whatsapp_owner,
     gateway = fake_gateway(failures=2)
     with transaction.atomic():
         note = services.notify(recipient=whatsapp_owner, kind="proof_reminder", context={"link": "x"},
-                               booking=submit(whatsapp_owner, product, pouch), channels_=[Channel.WHATSAPP])[0]
+                               about=submit(whatsapp_owner, product, pouch), channels_=[Channel.WHATSAPP])[0]
     deliver_notification.delay(note.pk)  # eager: the retries run at once
     note.refresh_from_db()
     assert (note.status, note.attempts, len(gateway.received), gateway.attempts) == ("sent", 3, 1, 3)
@@ -90,7 +90,7 @@ def test_permanent_failure_is_recorded_and_falls_back_to_email(whatsapp_owner, p
     fake_gateway(failures=99, status=400)
     with django_capture_on_commit_callbacks(execute=True):
         booking = submit(whatsapp_owner, product, pouch)
-        note = services.notify(recipient=whatsapp_owner, kind="proof_reminder", context={"link": "x"}, booking=booking,
+        note = services.notify(recipient=whatsapp_owner, kind="proof_reminder", context={"link": "x"}, about=booking,
                                channels_=[Channel.WHATSAPP])[0]
     note.refresh_from_db()
     assert note.status == "failed" and "400" in note.last_error
@@ -102,7 +102,7 @@ def test_the_same_task_twice_sends_once(whatsapp_owner, product, pouch, fake_gat
     gateway = fake_gateway()
     with transaction.atomic():
         note = services.notify(recipient=whatsapp_owner, kind="proof_reminder", context={"link": "x"},
-                               booking=submit(whatsapp_owner, product, pouch), channels_=[Channel.WHATSAPP])[0]
+                               about=submit(whatsapp_owner, product, pouch), channels_=[Channel.WHATSAPP])[0]
     assert services.deliver(note.pk) == "sent"
     assert services.deliver(note.pk) == "skipped"
     assert len(gateway.received) == 1
@@ -112,7 +112,7 @@ def test_retries_give_up_and_mark_failed(whatsapp_owner, product, pouch, fake_ga
     fake_gateway(failures=99)
     with transaction.atomic():
         note = services.notify(recipient=whatsapp_owner, kind="proof_reminder", context={"link": "x"},
-                               booking=submit(whatsapp_owner, product, pouch), channels_=[Channel.WHATSAPP])[0]
+                               about=submit(whatsapp_owner, product, pouch), channels_=[Channel.WHATSAPP])[0]
     deliver_notification.delay(note.pk)
     note.refresh_from_db()
     assert note.status == "failed" and note.attempts == settings.RK_NOTIFY_MAX_ATTEMPTS
@@ -129,7 +129,7 @@ def test_dispatch_pending_sends_what_no_task_picked_up(owner, product, pouch, se
     owner.save()
     with transaction.atomic():
         note = services.notify(recipient=owner, kind="proof_reminder", context={"link": "x"},
-                               booking=submit(owner, product, pouch), channels_=[Channel.EMAIL])[0]
+                               about=submit(owner, product, pouch), channels_=[Channel.EMAIL])[0]
     assert services.dispatch_pending() == 0  # published after commit: not due again before RK_NOTIFY_REQUEUE_AFTER
     Notification.objects.filter(pk=note.pk).update(next_attempt_at=timezone.now() - datetime.timedelta(seconds=1))
     assert services.dispatch_pending() == 1
