@@ -132,9 +132,8 @@ def _decode_image(data: bytes) -> Image.Image:
             raise too_many_pixels from None
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
             raise not_an_image from None
-    if getattr(image, "n_frames", 1) > 1:
-        # Animated images are not packaging photos; keep the first frame only.
-        image.seek(0)
+    # Animated images are not packaging photos: only the first frame, where Pillow opens them, is
+    # decoded and re-encoded (encode_image saves the current frame alone).
     return image
 
 
@@ -149,8 +148,7 @@ def clean_image(upload) -> CleanFile:
 def _upright_and_bounded(image: Image.Image) -> Image.Image:
     image = ImageOps.exif_transpose(image)
     edge = settings.RK_IMAGE_MAX_EDGE
-    if max(image.size) > edge:
-        image.thumbnail((edge, edge), Image.Resampling.LANCZOS)
+    image.thumbnail((edge, edge), Image.Resampling.LANCZOS)  # never enlarges; a no-op within the box
     return image
 
 
@@ -178,7 +176,8 @@ def encode_image(image: Image.Image) -> CleanFile:
         extension = "png"
     else:
         image = _in_srgb(image, "RGB")
-        image.save(out, format="JPEG", quality=85, optimize=True, progressive=True, icc_profile=None, exif=b"", comment=b"")
+        # Progressive JPEGs always get optimised Huffman tables (libjpeg), so no ``optimize=True`` here.
+        image.save(out, format="JPEG", quality=85, progressive=True, icc_profile=None, exif=b"", comment=b"")
         extension = "jpg"
     return CleanFile(content=ContentFile(out.getvalue(), name=random_name(extension)), extension=extension)
 

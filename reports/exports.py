@@ -128,6 +128,23 @@ def _intake_tables(i) -> list[Table]:
     return result
 
 
+def _outreach_tables(o) -> list[Table]:
+    """Outreach intake (issue 10): per regency/city next to the other channels, and per trip."""
+    districts = Table(
+        _("Outreach intake per regency/city"),
+        [(_("Regency/city"), TEXT), (_("Outreach trip"), COUNT), (_("Guest-book entries"), COUNT), (_("Online"), COUNT),
+         (_("Counter"), COUNT), (_("WhatsApp"), COUNT)],
+        [[r["district"], r["outreach"], r["visits"], r["online"], r["counter"], r["whatsapp"]] for r in o["districts"]],
+    )
+    trips = Table(
+        _("Outreach intake per trip"),
+        [(_("Regency/city"), TEXT), (_("Place"), TEXT), (_("First day"), DATE), (_("Last day"), DATE),
+         (_("Requests"), COUNT), (_("Guest-book entries"), COUNT), (_("Target"), COUNT)],
+        [[str(t.district), t.place, t.starts_on, t.ends_on, t.intakes, t.visits, t.target] for t in o["trips"]],
+    )
+    return [districts, trips]
+
+
 def tables(report) -> list[Table]:
     result = [
         _summary(report),
@@ -156,6 +173,8 @@ def tables(report) -> list[Table]:
                         [[d["low"], d["high"], d["count"]] for d in report["distribution"]]))
     result.append(Table(_("Satisfaction (IKM)"), [(_("Service"), TEXT), (_("Responses"), COUNT), (_("IKM"), INDEX), (_("Grade"), TEXT)],
                         [[r["group"], r["responses"], r["ikm"], _grade(r["grade"])] for r in report["ikm_by_service"]]))
+    if "outreach" in report:
+        result.extend(_outreach_tables(report["outreach"]))
     for table in result:
         table.rows = [[value_of(table.kind(i, j), v) for j, v in enumerate(row)] for i, row in enumerate(table.rows)]
     return result

@@ -11,8 +11,8 @@ from django.utils.translation import pgettext
 
 from bookings.workflow import Status
 from core.tasks import enqueue_after_commit
-from reports import exports, tasks
-from reports.metrics import ReportParams, build
+from reports import exports, selectors, tasks
+from reports.metrics import ReportParams
 from reports.models import ReportExport, SurveyResponse
 
 EXTENSIONS = {
@@ -65,9 +65,9 @@ def export_build(*, export: ReportExport) -> None:
 
 def _export_content(kind: str, params: ReportParams) -> bytes:
     if kind == ReportExport.Kind.REPORT_XLSX:
-        return exports.report_xlsx(build(params))
+        return exports.report_xlsx(selectors.report(params))
     if kind == ReportExport.Kind.REPORT_CSV:
-        return exports.report_csv(build(params))
+        return exports.report_csv(selectors.report(params))
     if kind == ReportExport.Kind.BOOKINGS_XLSX:
         return exports.bookings_xlsx(params)
     return exports.bookings_csv(params)

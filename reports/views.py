@@ -16,12 +16,10 @@ from bookings import selectors as booking_selectors
 from bookings.models import Booking
 from bookings.workflow import Status
 from core.files import protected_file_response
-from outreach import selectors as outreach_selectors
-from reports import money, services
+from reports import money, selectors, services
 from reports.charts import charts
 from reports.forms import ReportForm
 from reports.forms_survey import SurveyForm
-from reports.metrics import build
 from reports.models import ReportExport
 from reports.survey import ELEMENTS, SCORES
 
@@ -32,12 +30,8 @@ def report(request):
         form = ReportForm({"period": "month"})
     context = {"form": form, **_exports(request.user), "kinds": ReportExport.Kind.choices}
     if form.is_valid():
-        params = form.params()
-        data = build(params)
-        context.update(report=data, charts=charts(data), outreach={
-            "trips": outreach_selectors.counts_by_trip(params.start_at, params.end_at),
-            "districts": outreach_selectors.channels_by_district(params.start_at, params.end_at),
-        })
+        data = selectors.report(form.params())
+        context.update(report=data, charts=charts(data), outreach=data["outreach"])
     return render(request, "reports/report.html", context)
 
 

@@ -55,9 +55,9 @@ def _liveness(beats: list[tuple[str, float, list[str]]], *, queues: list[str] | 
 def _outbox(now: datetime.datetime) -> dict:
     status = Notification.Status
     # Waiting to be sent (or claimed by a worker) for too long: delivery is stuck.
-    waiting = [status.PENDING] + ([status.SENDING] if hasattr(status, "SENDING") else [])
+    waiting = [status.PENDING, status.SENDING]
     # Needs a person: refused for good, or an outcome nobody knows (see the notifications admin).
-    attention = [status.FAILED] + ([status.UNCONFIRMED] if hasattr(status, "UNCONFIRMED") else [])
+    attention = [status.FAILED, status.UNCONFIRMED]
     minutes = settings.RK_HEALTH_PENDING_MINUTES
     counts = Notification.objects.filter(
         Q(status__in=waiting, created_at__lt=now - datetime.timedelta(minutes=minutes))

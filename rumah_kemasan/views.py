@@ -3,6 +3,8 @@
 ``landing`` shows the catalogue (bookings) and, optionally, the public summary (reports); ``home``
 the owner's businesses, requests and documents; ``healthz`` the database and the broker.
 """
+import ipaddress
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
@@ -13,6 +15,7 @@ from django.views.i18n import set_language as django_set_language
 from accounts.selectors import businesses_for_list, documents_needing_attention
 from accounts.services import user_set_language
 from bookings.selectors import active_services, bookings_for_list, owner_to_do
+from core.ip import client_ip
 from reports.views import public_summary
 from rumah_kemasan.health import health_report
 
@@ -46,9 +49,24 @@ def privacy(request):
 
 @never_cache
 def healthz(request):
-    """200 when everything answers and lives (rumah_kemasan/health.py), 503 otherwise; JSON either way."""
+    """200 when everything answers and lives (rumah_kemasan/health.py), 503 otherwise; JSON either way.
+
+    The details (queues without a worker, outbox counts) are for the operator: monitoring on the
+    server itself (a loopback address, also through nginx) and signed-in admins. Anyone else, a
+    load balancer or an uptime service, gets the status alone, with the same HTTP code."""
     report, ok = health_report()
+    if not _sees_health_details(request):
+        report = {"status": report.get("status", "ok" if ok else "error")}
     return JsonResponse(report, status=200 if ok else 503)
+
+
+def _sees_health_details(request) -> bool:
+    if request.user.is_authenticated and (request.user.is_superuser or request.user.is_staff):
+        return True
+    try:
+        return ipaddress.ip_address(client_ip(request)).is_loopback
+    except ValueError:
+        return False
 
 
 def set_language(request):

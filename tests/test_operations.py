@@ -277,3 +277,21 @@ def test_without_a_mail_server_json_logs_get_the_mail_as_one_line(caplog, settin
     record = next(r for r in caplog.records if r.name == "rumah_kemasan.mail")
     line = json.loads(JsonFormatter().format(record))
     assert line["mail"] == {"to": ["a@example.org"], "subject": "Permohonan RK-2026-00001", "body": "Isi\\pesan"}
+
+
+def test_healthz_details_are_for_the_server_and_admins_only(client, db, admin_user):
+    """From elsewhere: the status and the code alone; from the server itself, or an admin: the details."""
+    outside = client.get("/healthz", REMOTE_ADDR="203.0.113.9")
+    assert outside.status_code == 200 and outside.json() == {"status": "ok"}
+    assert "outbox" in client.get("/healthz", REMOTE_ADDR="127.0.0.1").json()
+    assert "outbox" in client.get("/healthz", REMOTE_ADDR="::1").json()
+    client.force_login(admin_user)
+    assert "outbox" in client.get("/healthz", REMOTE_ADDR="203.0.113.9").json()
+
+
+def test_healthz_from_elsewhere_still_turns_red(client, owner):
+    """The summary keeps the code: a monitor outside sees 503 when delivery is stuck."""
+    stuck = Notification.objects.create(recipient=owner, channel="email", kind="test", subject="s", body="b", status="pending")
+    Notification.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - datetime.timedelta(hours=2))
+    response = client.get("/healthz", REMOTE_ADDR="203.0.113.9")
+    assert response.status_code == 503 and response.json() == {"status": "error"}

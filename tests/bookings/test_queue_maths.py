@@ -162,3 +162,90 @@ def test_stage_medians_use_working_days_and_the_median(owner, staff, product, sa
     medians = stage_medians(sablon)
     # Friday + 1 calendar day is Saturday: 0 working days; +3 is Monday: 1; +5 Wednesday: 3; +9 Sunday: 5.
     assert medians["produksi"] == 1
+
+
+def test_steady_keeps_a_date_only_a_working_day_earlier():
+    from bookings.queue import STEADY_WORKING_DAYS, steady
+
+    wednesday, friday = MONDAY + D(2), MONDAY + D(4)
+    none = frozenset()
+    assert STEADY_WORKING_DAYS == 1
+    assert steady(None, wednesday, today=MONDAY, holidays=none) == wednesday  # nothing shown before
+    assert steady(friday, MONDAY + D(3), today=MONDAY, holidays=none) == friday  # a working day earlier: kept
+    assert steady(friday, wednesday, today=MONDAY, holidays=none) == wednesday  # two working days earlier: shown
+    assert steady(friday, friday, today=MONDAY, holidays=none) == friday
+    assert steady(wednesday, friday, today=MONDAY, holidays=none) == friday  # later: always shown
+    # Monday is one working day before Friday when Tuesday to Thursday are holidays.
+    assert steady(friday, MONDAY, today=MONDAY, holidays=frozenset({MONDAY + D(n) for n in (1, 2, 3)})) == friday
+    # An old estimate already past is no promise to keep; one falling today still is.
+    assert steady(MONDAY, MONDAY - D(3), today=MONDAY + D(1), holidays=none) == MONDAY - D(3)
+    assert steady(MONDAY, MONDAY - D(3), today=MONDAY, holidays=none) == MONDAY
+
+
+def test_an_empty_workshop_starts_today_even_at_a_capacity_of_one(owner, staff, product, sablon):
+    Service.objects.filter(pk=sablon.pk).update(daily_capacity=1, minimum_order=1, lead_time_days=1)
+    sablon.refresh_from_db()
+    first = queued(owner, staff, product, sablon, 1)
+    second = queued(owner, staff, product, sablon, 1)
+    recompute(sablon.pk, today=MONDAY, notify=False)
+    assert stored(first) == (1, MONDAY, MONDAY + D(1))
+    assert stored(second) == (2, MONDAY + D(1), MONDAY + D(2))
+
+
+def materials_short(days_by_booking):
+    def delay(service, bookings):
+        return {booking.pk: days_by_booking[booking.pk] for booking in bookings if booking.pk in days_by_booking}
+    return delay
+
+
+def test_short_materials_hold_back_queued_and_started_bookings(monkeypatch, owner, staff, product, sablon):
+    from bookings import hooks
+
+    started_short, started_ok, started_zero = (queued(owner, staff, product, sablon, 50) for _ in range(3))
+    Booking.objects.filter(pk__in=[started_short.pk, started_ok.pk, started_zero.pk]).update(status="disetujui")
+    waits, flows, flows_too = (queued(owner, staff, product, sablon, 50) for _ in range(3))
+    # Two suppliers' hooks: the longer wait counts; a hook may also report 0 days (materials in stock).
+    monkeypatch.setattr(hooks, "queue_delays", [
+        *hooks.queue_delays,
+        materials_short({started_short.pk: 1, started_zero.pk: 0, waits.pk: 1, flows_too.pk: 0}),
+        materials_short({waits.pk: 3, flows_too.pk: 0}),
+    ])
+    recompute(sablon.pk, today=MONDAY, notify=False)
+    awaiting = dict(Booking.objects.values_list("pk", "awaiting_materials"))
+    assert awaiting == {started_short.pk: True, started_ok.pk: False, started_zero.pk: False,
+                        waits.pk: True, flows.pk: False, flows_too.pk: False}
+    # 150 units in production (started) ahead: no full day. The short one starts when its materials
+    # arrive, 3 working days on; it still counts ahead of the others, which are not held back.
+    assert stored(waits) == (1, MONDAY + D(3), MONDAY + D(10))
+    assert stored(flows)[:2] == (2, MONDAY + D(1))
+    assert stored(flows_too)[:2] == (3, MONDAY + D(1))
+
+
+def test_a_day_of_short_materials_is_enough_to_wait(monkeypatch, owner, staff, product, sablon):
+    from bookings import hooks
+
+    booking = queued(owner, staff, product, sablon, 50)
+    monkeypatch.setattr(hooks, "queue_delays", [*hooks.queue_delays, materials_short({booking.pk: 1})])
+    recompute(sablon.pk, today=MONDAY, notify=False)
+    assert Booking.objects.get(pk=booking.pk).awaiting_materials
+    assert stored(booking) == (1, MONDAY + D(1), MONDAY + D(8))
+
+
+def test_verifying_schedules_the_queue_after_commit(owner, staff, product, sablon, django_capture_on_commit_callbacks):
+    booking = booking_submit(actor=owner, product=product, service=sablon, quantity=50)
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_verify(booking=booking, actor=staff, override_reason="uji")
+    assert stored(booking)[0] == 1  # the Celery task ran (eagerly in tests) once the transaction committed
+
+
+def test_a_queued_booking_keeps_its_date_when_it_gains_a_single_day(owner, staff, product, sablon):
+    from bookings.services import booking_transition
+
+    first = queued(owner, staff, product, sablon, 200)  # a full day of capacity
+    second = queued(owner, staff, product, sablon, 50)
+    recompute(sablon.pk, today=MONDAY, notify=False)
+    assert stored(second) == (2, MONDAY + D(1), MONDAY + D(8))
+    booking_transition(booking=first, actor=owner, name="cancel", note="Tidak jadi")
+    recompute(sablon.pk, today=MONDAY, notify=False)
+    # It now starts a day sooner, but the date shown is kept rather than moved one day earlier.
+    assert stored(second) == (1, MONDAY, MONDAY + D(8))

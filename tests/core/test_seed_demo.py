@@ -1,8 +1,10 @@
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from accounts.models import Business, User
 from bookings.models import Booking, Proof
+from outreach.models import OutreachTrip
 
 
 def test_seed_demo_refuses_without_debug(db, settings):
@@ -25,6 +27,8 @@ def test_seed_demo_is_idempotent_and_makes_one_account_per_role(db, settings, dj
                      "bendahara": ["treasurer"]}
     assert User.objects.get(username="pemilik").check_password("rumahkemasan")
     assert Booking.objects.filter(status="menunggu_persetujuan").exists()
+    trip = OutreachTrip.objects.get()  # one trip, not two after the second run
+    assert trip.starts_on > timezone.localdate() and list(trip.team.all()) == [User.objects.get(username="petugas")]
 
 
 def test_seed_demo_generates_bookings_up_to_a_total(db, settings):

@@ -77,8 +77,11 @@ def test_oversized_file_is_refused(settings):
 
 
 def test_pixel_bomb_is_refused_before_decoding(settings):
-    # A tiny PNG that declares 10,000 × 10,000 pixels (100 megapixels) compresses to a few hundred KB.
-    data = image_bytes("PNG", size=(10_000, 10_000), colour="black")
+    # A tiny PNG that declares 10,000 × 10,000 pixels (100 megapixels) compresses to a few KB (1 bit a
+    # pixel to write it quickly; decoded by Pillow it would still be 100 megapixels).
+    out = io.BytesIO()
+    Image.new("1", (10_000, 10_000)).save(out, format="PNG")
+    data = out.getvalue()
     assert len(data) < 1_000_000  # well under the byte limit: only the pixel ceiling can stop it
     with pytest.raises(ValidationError) as error:
         clean_image(upload(data, name="bomb.png", content_type="image/png"))
@@ -275,9 +278,10 @@ def test_images_are_accepted_as_documents():
 def test_svg_by_content_or_by_name_is_refused():
     for data, name in [(b"<svg xmlns='http://www.w3.org/2000/svg'/>", "a.png"), (image_bytes("PNG"), "a.SVG"),
                        (b"  <?xml version='1.0'?><x/>", "a.png"), (image_bytes("PNG"), "logo.svgz")]:
-        with pytest.raises(ValidationError) as error:
-            clean_image(upload(data, name=name))
-        assert error.value.code == "svg"
+        for clean in (clean_image, clean_image_or_pdf):
+            with pytest.raises(ValidationError) as error:
+                clean(upload(data, name=name))
+            assert error.value.code == "svg"
 
 
 def encrypted_pdf() -> bytes:
@@ -384,3 +388,31 @@ def test_png_thumbnails_too():
     assert Image.open(io.BytesIO(thumb.read())).size == (60, 60)
     with pytest.raises(Exception):
         make_thumbnail(image_bytes("WEBP"), 60)  # thumbnails are made of stored files: JPEG or PNG only
+
+
+def test_large_jpegs_are_decoded_at_reduced_scale(settings):
+    from core.uploads import _decode_image
+
+    settings.RK_IMAGE_MAX_EDGE = 100
+    # 1/4 scale is the smallest that still leaves at least 100 pixels on each side.
+    assert _decode_image(image_bytes("JPEG", size=(800, 600))).size == (200, 150)
+    assert _decode_image(image_bytes("PNG", size=(800, 600))).size == (800, 600)  # PNG has no reduced decoding
+    settings.RK_IMAGE_MAX_EDGE = 1000
+    assert _decode_image(image_bytes("JPEG", size=(800, 600))).size == (800, 600)
+
+
+def test_a_validated_file_carries_no_client_name_and_cannot_be_altered():
+    import dataclasses
+
+    clean = clean_image(upload(image_bytes("JPEG"), name="rahasia-klien.jpg"))
+    assert clean.original_name == ""  # the form names it (core.forms), never from the client's path
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        clean.extension = "pdf"
+
+
+def test_svg_is_sniffed_in_the_first_512_bytes():
+    tag = b"<svg xmlns='http://www.w3.org/2000/svg'/>"
+    for padding, code in [(b"x" * 508, "svg"), (b"x" * 509, "invalid_image")]:  # "<svg" in bytes 509-512, or past them
+        with pytest.raises(ValidationError) as error:
+            clean_image(upload(padding + tag, name="a.png"))
+        assert error.value.code == code

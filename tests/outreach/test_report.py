@@ -54,3 +54,30 @@ def test_report_page_shows_the_outreach_section(client, admin_user, staff, trip)
     client.force_login(admin_user)
     page = client.get("/laporan/").content.decode()
     assert 'id="outreach-report"' in page and "Kepulauan Aru · Dobo" in page
+
+
+@pytest.mark.django_db
+def test_report_exports_carry_the_outreach_tables(staff, trip):
+    """The XLSX and CSV of the report have the page's outreach tables (per regency/city, per trip)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from reports import exports
+    from reports.metrics import ReportParams
+    from reports.selectors import report
+
+    _sync(staff, trip)
+    _sync(staff, trip, kind="visit", visitor_name="Pak Tamu", visitor_phone="", visitor_gender="male",
+          visit_purpose="halal", visit_note="Tanya halal")
+    today = timezone.localdate()
+    data = report(ReportParams(start=today - datetime.timedelta(days=7), end=today))
+    workbook = load_workbook(io.BytesIO(exports.report_xlsx(data)))
+    by_district = [row for row in workbook["Pendataan jemput bola per kabup"].iter_rows(values_only=True)]
+    assert by_district[0][:3] == ("Kabupaten/kota", "Jemput bola", "Buku tamu")
+    assert ("Kepulauan Aru", 1, 1, 0, 0, 0) in by_district
+    trips = list(workbook["Pendataan jemput bola per perja"].iter_rows(values_only=True))
+    assert trips[1][:2] == ("Kepulauan Aru", "Dobo, Kec. Pulau-Pulau Aru")
+    assert trips[1][2].date() == trip.starts_on and trips[1][4:] == (1, 1, 20)
+    csv_text = exports.report_csv(data).decode("utf-8-sig")
+    assert "Pendataan jemput bola per perjalanan" in csv_text and "Dobo, Kec. Pulau-Pulau Aru" in csv_text

@@ -1,5 +1,6 @@
 """Idempotent demo data: the catalogue (from migrations), one account per role, a business with
-products, documents, photos and a few bookings at different steps. Refuses to run without DEBUG."""
+products, documents, photos, a few bookings at different steps, the store's materials and an
+outreach trip next week. Refuses to run without DEBUG."""
 import datetime
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from bookings.demo import generate_bookings
 from bookings.models import Booking, Service
 from core.uploads import encode_image
 from materials.demo import seed_store
+from outreach.demo import seed_trip
 from payments.demo import seed_payments
 from products import services as product_services
 from products.models import Product
@@ -90,6 +92,7 @@ class Command(BaseCommand):
     def demo_money_and_store(self, owner, staff, treasurer):
         """The store's materials with their stock, and a sablon print job paid half in cash."""
         seed_store(actor=staff)
+        seed_trip(staff=staff)
         product = Product.objects.filter(business__owner=owner).order_by("pk").last()
         sablon = Service.objects.get(slug="sablon")
         job = booking_services.booking_submit(actor=owner, product=product, service=sablon, quantity=150,
