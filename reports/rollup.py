@@ -26,8 +26,12 @@ How it stays current — a mark in the writer's transaction, a refresh before ev
   Deleting a booking deletes its facts by cascade; its mark, if any, refreshes to nothing.
 - ``rebuild()`` recomputes every fact (the same ``INSERT … SELECT`` over all bookings). Whatever writes
   bookings or events in bulk, outside the services, calls it: ``seed_demo --bookings N`` (the demo and
-  benchmark generator), ``benchmarks/money.py``, the migration that created the tables,
-  ``manage.py rebuild_report_facts``.
+  benchmark generator), ``benchmarks/money.py``, ``manage.py rebuild_report_facts``, and ``migrate``
+  itself: after migrating, ``build_missing()`` (a ``post_migrate`` receiver, reports/apps.py) rebuilds
+  when bookings exist and no fact does — an upgrade to the version that brought the roll-up. A later
+  change of the facts' shape empties them in its migration, and ``migrate`` then rebuilds them with the
+  code of that version (a data migration that called today's ``rebuild`` would break once the
+  schema moved on).
 - ``check(repair=True)`` compares the facts with the source row by row (``EXCEPT`` both ways on the very
   SELECT that ``refresh`` inserts, so "equal" means equal in every column), marks and refreshes the
   bookings that differ and logs them. The beat task ``reports.tasks.check_report_facts`` runs it every
@@ -212,6 +216,14 @@ def rebuild() -> dict[str, int]:
         _insert(StageFact, STAGE_COLUMNS, _stage_rows(BookingEvent.objects.all()))
         _clear_marks(taken)
     return {"bookings": BookingFact.objects.count(), "stages": StageFact.objects.count()}
+
+
+def build_missing(*, using: str = "default") -> bool:
+    """Rebuild when bookings exist but no fact does (after ``migrate``); True when it rebuilt."""
+    if BookingFact.objects.using(using).exists() or not Booking.objects.using(using).exists():
+        return False
+    rebuild()
+    return True
 
 
 def differences() -> set[int]:
