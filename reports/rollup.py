@@ -76,8 +76,8 @@ import logging
 
 from django.db import connection, transaction
 from django.utils import timezone
-from django.db.models import Count, F, FloatField, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import Count, F, FloatField, Q
+from django.db.models.functions import Cast
 
 from bookings.models import Booking, BookingEvent
 from bookings.workflow import Action, Status
@@ -105,10 +105,10 @@ def _select(queryset, expressions: dict):
 
 def _booking_rows(queryset):
     """The BookingFact rows of the bookings in ``queryset``, as the report defines them."""
-    revisions = (
-        BookingEvent.objects.filter(booking=OuterRef("pk"), action=Action.REQUEST_REVISION)
-        .order_by().values("booking").annotate(n=Count("pk")).values("n")
-    )
+    # A join and a count per booking, not a subquery per booking: with stale statistics (right after a
+    # bulk load) PostgreSQL ran the subquery as a BitmapAnd with the (action, created_at) index, reading
+    # every revision event once per booking — hours at 1,000,000 bookings instead of seconds.
+    revisions = Count("events", filter=Q(events__action=Action.REQUEST_REVISION))
     return _select(queryset.order_by(), {
         "booking_id": F("pk"), "business_id": F("business_id"), "product_id": F("product_id"),
         "service_id": F("service_id"), "assignee_id": F("assignee_id"), "channel": F("channel"),
@@ -116,7 +116,7 @@ def _booking_rows(queryset):
         "closed_at": F("closed_at"), "closed_day": LocalDate("closed_at"), "due_date": F("due_date"),
         "lead_days": DaysBetween(F("closed_at"), F("submitted_at")), "quantity_produced": F("quantity_produced"),
         "estimated_cost": F("estimated_cost"),
-        "revisions": Coalesce(Subquery(revisions, output_field=IntegerField()), Value(0)),
+        "revisions": revisions,
     })
 
 
