@@ -31,6 +31,7 @@ def fill(year: int) -> int:
     from accounts.models import District
     from bookings.models import Booking, Service
     from payments.models import LedgerEntry
+    from reports import rollup
     from tests.factories import BusinessFactory, ProductFactory
 
     district = District.objects.first()
@@ -69,6 +70,8 @@ def fill(year: int) -> int:
                                  business_day=e.business_day, recorded_at=e.recorded_at)
                      for n, e in enumerate(created) if e.kind == "payment" and n % 50 == 0]
         total += len(LedgerEntry.objects.bulk_create(reversals, batch_size=2000))
+    # Bookings written in bulk, past the services: rebuild the report's roll-up, as seed_demo does.
+    rollup.rebuild()
     return total
 
 

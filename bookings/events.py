@@ -1,6 +1,11 @@
-"""Constructors of BookingEvent rows: the only code that writes the history."""
+"""Constructors of BookingEvent rows: the only code that writes the history.
+
+Every service that changes a field the reports read (status, timestamps, due date, assignee, quantity
+produced) records an event after saving the booking, so ``record`` is also where ``hooks.changed`` fires.
+"""
 from django.utils import timezone
 
+from bookings import hooks
 from bookings.models import Booking, BookingEvent
 from bookings.workflow import Action
 
@@ -10,7 +15,7 @@ def record(
 ) -> BookingEvent:
     now = timezone.now()
     previous = BookingEvent.objects.filter(booking=booking).order_by("-created_at", "-id").values_list("created_at", flat=True).first()
-    return BookingEvent.objects.create(
+    event = BookingEvent.objects.create(
         booking=booking,
         created_at=now,
         stage_seconds=int((now - previous).total_seconds()) if previous else None,
@@ -21,6 +26,9 @@ def record(
         note=note,
         data=data or {},
     )
+    for changed in hooks.changed:
+        changed([booking.pk])
+    return event
 
 
 def submitted(booking: Booking, *, actor, follows: str | None = None) -> BookingEvent:

@@ -17,6 +17,9 @@ bookings calls them at fixed points, inside the transaction that makes the chang
 - ``queue_delays(service, queued) -> dict[booking_id, int]``: extra working days before each queued
   booking can start (materials short: "menunggu bahan"); used by the queue estimate.
 - ``detail_panels(request, booking) -> str``: HTML of a panel on the booking page (quotation, payments).
+- ``changed(booking_ids)``: the history or a field the reports read changed for these bookings (called by
+  ``bookings.events.record``, the one place history is written, after the booking row is saved); reports
+  marks their roll-up dirty in the same transaction (one query) and refreshes it before it reads it.
 """
 from __future__ import annotations
 
@@ -32,6 +35,7 @@ production_finished: list[Callable] = []
 closed: list[Callable] = []
 queue_delays: list[Callable] = []
 detail_panels: list[Callable] = []
+changed: list[Callable] = []
 
 # Transitions that enter or leave production.
 ENTER_PRODUCTION = frozenset({Action.START_PRODUCTION, Action.START_PRODUCTION_DIRECT})

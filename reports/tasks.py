@@ -5,7 +5,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
-from reports import services
+from reports import rollup, services
 from reports.models import ReportExport
 
 
@@ -26,3 +26,16 @@ def dispatch_pending_exports() -> int:
     for pk in ids:
         build_export.delay(pk)
     return len(ids)
+
+
+@shared_task(ignore_result=True, time_limit=1800, soft_time_limit=1740)
+def check_report_facts() -> int:
+    """Beat, nightly: compare the report's roll-up with the bookings; repair and log any difference."""
+    return len(rollup.check(repair=True))
+
+
+@shared_task(ignore_result=True, time_limit=300, soft_time_limit=280)
+def refresh_report_facts() -> int:
+    """Beat, every minute: refresh the facts of the bookings changed since the last refresh (the report
+    does the same before it reads, so it normally finds little left)."""
+    return rollup.refresh_dirty()

@@ -16,7 +16,8 @@ from core.heartbeats import WorkerHeartbeat
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rumah_kemasan.settings")
 
-app = Celery("rumah_kemasan")
+# core/broker_transport.py: broker connections retry every few seconds instead of kombu's up to 30 s.
+app = Celery("rumah_kemasan", amqp="core.broker_transport:AMQP")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.steps["worker"].add(WorkerHeartbeat)  # /healthz sees each worker's age (core/heartbeats.py)

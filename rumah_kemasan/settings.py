@@ -274,6 +274,10 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://localhost/"
+elif CELERY_BROKER_URL.split("://", 1)[0] in ("redis", "rediss"):
+    # kombu's Redis transport, except that a failed acknowledgement reconnects instead of holding the
+    # worker's prefetch slot for good (a Redis hang or outage as a task finished stalled the worker).
+    CELERY_BROKER_TRANSPORT = "core.broker_transport:Transport"
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = TIME_ZONE
@@ -298,7 +302,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Longer than any countdown or ETA we use (retries are capped at RK_NOTIFY_RETRY_MAX; reminders
     # come from beat), or a delayed task would be delivered twice.
     "visibility_timeout": env.int("RK_BROKER_VISIBILITY_TIMEOUT", default=3600),
+    # Between attempts to reach a broker that is down: 1 s, then every RK_BROKER_RECONNECT_SECONDS
+    # (kombu's default grows to 30 s). The worker's consumer and beat honour these too
+    # (core/broker_transport.py), so they are back within a couple of seconds of Redis.
+    "interval_start": 1,
+    "interval_step": 1,
+    "interval_max": env.float("RK_BROKER_RECONNECT_SECONDS", default=2.0),
 }
+# Workers and beat keep trying to reach Redis for as long as it takes (Celery's default gives up
+# after 100 attempts: 200 s at the interval above).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 
 # Publishing a task never retries, and a request waits at most RK_BROKER_PUBLISH_WAIT for it; a
 # failure opens a circuit breaker for RK_BROKER_BREAKER_SECONDS (core/broker.py). Outbox rows that
@@ -324,6 +337,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "recompute-all-queues": {"task": "bookings.tasks.recompute_all_queues", "schedule": 600.0},
     "dispatch-pending-exports": {"task": "reports.tasks.dispatch_pending_exports", "schedule": 300.0},
+    # The report's roll-up: changes mark bookings dirty; this refreshes them (the report does too, before
+    # it reads), and the nightly check compares the facts with the source and repairs them.
+    "refresh-report-facts": {"task": "reports.tasks.refresh_report_facts", "schedule": 60.0},
+    "check-report-facts": {"task": "reports.tasks.check_report_facts", "schedule": crontab(minute=40, hour=2)},
     "booking-reminders": {"task": "bookings.tasks.send_reminders", "schedule": crontab(minute=0, hour="9,14", day_of_week="1-5")},
     "staff-morning-digest": {"task": "bookings.tasks.send_staff_digest", "schedule": crontab(minute=30, hour=7, day_of_week="1-5")},
     "cleanup-read-notifications": {"task": "notifications.tasks.cleanup_read_notifications", "schedule": crontab(minute=15, hour=2)},

@@ -78,6 +78,8 @@ ALLOWED_LOCAL_IMPORTS = {
     ("payments/apps.py", "payments"),
     ("materials/apps.py", "bookings"),
     ("materials/apps.py", "materials"),
+    ("reports/apps.py", "bookings"),
+    ("reports/apps.py", "reports"),
 }
 
 

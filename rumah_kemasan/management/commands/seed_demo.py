@@ -21,6 +21,7 @@ from outreach.demo import seed_trip
 from payments.demo import seed_payments
 from products import services as product_services
 from products.models import Product
+from reports import rollup
 from reports.demo import generate_surveys
 
 PASSWORD = "rumahkemasan"
@@ -66,6 +67,9 @@ class Command(BaseCommand):
                 generate_bookings(missing, seed=existing + 1, stdout=self.stdout)
                 generated = Booking.objects.filter(business__owner__username__startswith="demo-owner-")
                 self.stdout.write(f"  {generate_surveys(generated, seed=existing + 1)} survey answers")
+                # The generator writes in bulk, past the services (and their hook): rebuild the report's roll-up.
+                counts = rollup.rebuild()
+                self.stdout.write(f"  report facts: {counts['bookings']} bookings, {counts['stages']} stage times")
         self.stdout.write(self.style.SUCCESS("Demo accounts (password: %s):" % PASSWORD))
         for username, _name, role in ACCOUNTS:
             self.stdout.write(f"  {username:<9} {Role(role).label}")
