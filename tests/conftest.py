@@ -25,11 +25,19 @@ def reload_reference_data():
 
     from django.apps import apps
     from django.conf import settings
+    from django.contrib.contenttypes.management import create_contenttypes
+    from django.contrib.contenttypes.models import ContentType
     from django.db import connection
     from django.db.migrations.loader import MigrationLoader
     from django.db.migrations.operations import RunPython
 
     from accounts.apps import sync_role_permissions
+
+    # Content types are reference rows too (the outbox names what a message is about with one): a flush
+    # with serialized rollback leaves the table empty while ContentType's cache still holds the old ids.
+    ContentType.objects.clear_cache()
+    for app_config in apps.get_app_configs():
+        create_contenttypes(app_config, verbosity=0)
 
     ours = {name for name in settings.INSTALLED_APPS if "." not in name}
     loader = MigrationLoader(connection, ignore_no_migrations=True)
