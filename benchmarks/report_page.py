@@ -3,65 +3,75 @@ live, from the facts, and from the facts with the seven per-dimension breakdown 
 two-level one; build() alone likewise; the page after 200 bookings were marked dirty (a minute's writes,
 refreshed on read). A bare count(*) over the events is timed between them: ratios are to its median.
 
-    DATABASE_URL=postgres://…/rollup_bench DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS=testserver DJANGO_SECURE_SSL_REDIRECT=false \
+    DATABASE_URL=postgres://…/rollup_bench DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS=testserver DJANGO_SECURE_SSL_REDIRECT=false \\
         .venv/bin/python benchmarks/report_page.py      (after seed_demo --bookings N and collectstatic)
 """
-import datetime, os, statistics, sys, time, functools
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rumah_kemasan.settings")
-import django  # noqa: E402
+import datetime
+import functools
+import os
+import statistics
+import sys
 
-django.setup()
-from django.db import connection
-from django.test import Client
-from django.utils import timezone
-from accounts.models import User
-from bookings.models import Booking, BookingEvent
-from reports import metrics, rollup, views
-ROUNDS = int(os.environ.get("ROUNDS", "5"))
-def timed(f, n=ROUNDS):
-    f(); t = []
-    for _ in range(n):
-        s = time.perf_counter(); f(); t.append((time.perf_counter() - s) * 1000)
-    return statistics.median(t)
-def bare():
-    with connection.cursor() as c:
-        c.execute(f"SELECT count(*) FROM {BookingEvent._meta.db_table}"); c.fetchone()
-today = timezone.localdate(); start = today - datetime.timedelta(days=365)
-params = metrics.ReportParams(start=start, end=today)
-head = Client(); head.force_login(User.objects.get(username="kepala"))
-url = f"/laporan/?start={start:%Y-%m-%d}&end={today:%Y-%m-%d}"
-def page():
-    r = head.get(url); assert r.status_code == 200, r.status_code
-two_level = metrics._breakdown_rows_two_level
-seven = lambda p, s: {d: metrics._dimension_rows(p, d, s) for d in metrics.BREAKDOWNS}
-original_build = views.build
-print(f"bookings {Booking.objects.count()}, events {BookingEvent.objects.count()}, load {os.getloadavg()}")
-results = {}
-for rnd in range(2):
-    results.setdefault("count", []).append(timed(bare, 10))
-    views.build = functools.partial(original_build, source="live")
-    results.setdefault("page live", []).append(timed(page))
-    views.build = original_build
-    metrics._breakdown_rows_two_level = seven
-    results.setdefault("page facts, 7 breakdown queries", []).append(timed(page))
-    results.setdefault("build facts, 7 breakdown queries", []).append(timed(lambda: metrics.build(params)))
-    metrics._breakdown_rows_two_level = two_level
-    results.setdefault("page facts", []).append(timed(page))
-    results.setdefault("build facts", []).append(timed(lambda: metrics.build(params)))
-    results.setdefault("build live", []).append(timed(lambda: metrics.build(params, source="live"), 3))
-    results.setdefault("count", []).append(timed(bare, 10))
-# a minute's writes: 200 bookings marked, then the page refreshes them before it reads
-ids = list(Booking.objects.order_by("-pk").values_list("pk", flat=True)[:200])
-def marked_page():
-    rollup.mark(ids); page()
-results["page facts, 200 marks refreshed on read"] = [timed(marked_page)]
-results["refresh_dirty(), 200 marks"] = [timed(lambda: (rollup.mark(ids), rollup.refresh_dirty()))]
-results["count"].append(timed(bare, 10))
-floor = statistics.median(results["count"])
-print(f"count(*) over events: runs {[round(x,1) for x in results['count']]} ms, median {floor:.1f} ms")
-for name, values in results.items():
-    if name == "count": continue
-    v = statistics.median(values)
-    print(f"{name:<45} {v:8.0f} ms  {v / floor:5.1f}×   runs {[round(x) for x in values]}")
-print(f"load {os.getloadavg()}")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from benchmarks.report_profile import bare_count, timed  # noqa: E402  (sets Django up)
+from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+from bookings.models import Booking, BookingEvent  # noqa: E402
+from reports import metrics, rollup, selectors  # noqa: E402
+
+
+def main():
+    today = timezone.localdate()
+    start = today - datetime.timedelta(days=365)
+    params = metrics.ReportParams(start=start, end=today)
+    head = Client()
+    head.force_login(User.objects.get(username="kepala"))
+    url = f"/laporan/?start={start:%Y-%m-%d}&end={today:%Y-%m-%d}"
+
+    def page():
+        response = head.get(url)
+        assert response.status_code == 200, response.status_code
+
+    two_level, build = metrics._breakdown_rows_two_level, selectors.build
+
+    def seven(p, source):
+        return {dimension: metrics._dimension_rows(p, dimension, source) for dimension in metrics.BREAKDOWNS}
+
+    print(f"bookings {Booking.objects.count()}, events {BookingEvent.objects.count()}, load {os.getloadavg()}")
+    results = {}
+    for _round in range(2):
+        results.setdefault("count", []).append(timed(bare_count, 10))
+        selectors.build = functools.partial(build, source="live")  # what the page reads
+        results.setdefault("page live", []).append(timed(page))
+        selectors.build = build
+        metrics._breakdown_rows_two_level = seven
+        results.setdefault("page facts, 7 breakdown queries", []).append(timed(page))
+        results.setdefault("build facts, 7 breakdown queries", []).append(timed(lambda: metrics.build(params)))
+        metrics._breakdown_rows_two_level = two_level
+        results.setdefault("page facts", []).append(timed(page))
+        results.setdefault("build facts", []).append(timed(lambda: metrics.build(params)))
+        results.setdefault("build live", []).append(timed(lambda: metrics.build(params, source="live"), 3))
+        results.setdefault("count", []).append(timed(bare_count, 10))
+    # A minute's writes: 200 bookings marked, then the page refreshes them before it reads.
+    ids = list(Booking.objects.order_by("-pk").values_list("pk", flat=True)[:200])
+
+    def marked_page():
+        rollup.mark(ids)
+        page()
+
+    results["page facts, 200 marks refreshed on read"] = [timed(marked_page)]
+    results["refresh_dirty(), 200 marks"] = [timed(lambda: (rollup.mark(ids), rollup.refresh_dirty()))]
+    results["count"].append(timed(bare_count, 10))
+    floor = statistics.median(results.pop("count"))
+    print(f"count(*) over events: median {floor:.1f} ms")
+    for name, values in results.items():
+        value = statistics.median(values)
+        print(f"{name:<45} {value:8.0f} ms  {value / floor:5.1f}×   runs {[round(x) for x in values]}")
+    print(f"load {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()

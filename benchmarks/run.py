@@ -24,7 +24,8 @@ def run(args, env, capture=False):
     return result.stdout if capture else None
 
 
-def fresh_postgres(url):
+def _server(url):
+    """(connection to the server's `postgres` database, name of the database in ``url``); None if unreachable."""
     import environ
     import psycopg
 
@@ -34,11 +35,26 @@ def fresh_postgres(url):
                                password=cfg["PASSWORD"] or None, dbname="postgres", autocommit=True, connect_timeout=5)
     except psycopg.OperationalError as error:
         print(f"PostgreSQL not reachable ({error}); measuring SQLite only.")
+        return None, cfg["NAME"]
+    return conn, cfg["NAME"]
+
+
+def fresh_postgres(url):
+    conn, name = _server(url)
+    if conn is None:
         return False
     with conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{cfg["NAME"]}"')
-        conn.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
     return True
+
+
+def postgres_database_exists(url) -> bool:
+    conn, name = _server(url)
+    if conn is None:
+        return False
+    with conn:
+        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
 
 
 def backends():

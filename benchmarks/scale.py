@@ -41,29 +41,16 @@ def _last_json(out):
     return json.loads(out.strip().splitlines()[-1])
 
 
-def _exists(url) -> bool:
-    import environ
-    import psycopg
-
-    cfg = environ.Env.db_url_config(url)
-    try:
-        with psycopg.connect(host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"] or None,
-                             password=cfg["PASSWORD"] or None, dbname="postgres", connect_timeout=5) as conn:
-            return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]]).fetchone() is not None
-    except psycopg.OperationalError:
-        return False
-
-
 def measure_all(base_env):
     sys.path.insert(0, str(ROOT))
-    from benchmarks.run import fresh_postgres
+    from benchmarks.run import fresh_postgres, postgres_database_exists
 
     base_url = os.environ.get("BENCH_SCALE_DATABASE_URL", DEFAULT_URL)
     sizes = [int(n) for n in os.environ.get("BENCH_SCALE_SIZES", "1000,100000").split(",")]
     results = {}
     for size in sizes:
         url = f"{base_url}_{size}"
-        if os.environ.get("BENCH_SCALE_FRESH") == "1" or not _exists(url):
+        if os.environ.get("BENCH_SCALE_FRESH") == "1" or not postgres_database_exists(url):
             if not fresh_postgres(url):
                 return None
         env = {**base_env, "DATABASE_URL": url, "DJANGO_DEBUG": "true"}
@@ -87,7 +74,7 @@ def measure_all(base_env):
 
 def markdown(results) -> str:
     sizes = sorted(k for k in results if isinstance(k, int))
-    small, large = sizes[0], sizes[-1]
+    large = sizes[-1]
     lines = [
         "## Growth from 1,000 to 100,000 bookings and beyond (issue #13)",
         "",

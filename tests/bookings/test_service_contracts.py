@@ -6,13 +6,12 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from bookings import hooks
-from bookings.models import Booking, Proof, Service
+from bookings.models import Booking, Proof
 from bookings.services import (
     booking_assign,
     booking_finish_production,
     booking_hand_over,
     booking_set_priority,
-    booking_submit,
     booking_transition,
     booking_verify,
     proof_approve,
@@ -20,12 +19,8 @@ from bookings.services import (
     proof_send,
 )
 from bookings.workflow import TransitionError
-from core.uploads import clean_image
-from tests.conftest import image_bytes
+from tests.booking_helpers import ALL_TICKED, proof_file, reloaded, submit
 from tests.factories import DocumentFactory
-
-ALL_TICKED = {"spelling": True, "ingredients": True, "net_content": True, "permits": True, "colours": True}
-
 
 @pytest.fixture(autouse=True)
 def _english():
@@ -33,27 +28,9 @@ def _english():
         yield
 
 
-def service(slug):
-    return Service.objects.get(slug=slug)
-
-
-def submit(owner, product, slug="kemasan-standing-pouch", quantity=200, **kwargs):
-    return booking_submit(actor=owner, product=product, service=service(slug), quantity=quantity, **kwargs)
-
-
 def at_status(booking, status):
     Booking.objects.filter(pk=booking.pk).update(status=status)
     return Booking.objects.get(pk=booking.pk)
-
-
-def reloaded(booking):
-    return Booking.objects.get(pk=booking.pk)
-
-
-def proof_file():
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return clean_image(SimpleUploadedFile("p.png", image_bytes("PNG"), "image/png"))
 
 
 class Calls(list):

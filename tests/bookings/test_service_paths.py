@@ -23,7 +23,7 @@ from bookings.services import (
     proof_send,
 )
 from bookings.workflow import TransitionError
-from core.uploads import clean_image
+from tests.booking_helpers import ALL_TICKED, proof_file, reloaded, service, submit
 from tests.conftest import image_bytes
 from tests.factories import DocumentFactory, ProductFactory, UserFactory
 
@@ -34,29 +34,10 @@ def _english():
         yield
 
 
-ALL_TICKED = {"spelling": True, "ingredients": True, "net_content": True, "permits": True, "colours": True}
-
-
-def service(slug):
-    return Service.objects.get(slug=slug)
-
-
-def submit(owner, product, slug="kemasan-standing-pouch", quantity=200):
-    return booking_submit(actor=owner, product=product, service=service(slug), quantity=quantity)
-
-
 def queued(owner, staff, product, slug="kemasan-standing-pouch", quantity=200):
     return booking_verify(booking=submit(owner, product, slug, quantity), actor=staff, override_reason="uji")
 
 
-def proof_file():
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return clean_image(SimpleUploadedFile("p.png", image_bytes("PNG"), "image/png"))
-
-
-def reloaded(booking):
-    return Booking.objects.get(pk=booking.pk)
 
 
 def actions(booking):

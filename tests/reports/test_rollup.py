@@ -9,7 +9,6 @@ import logging
 import math
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -18,7 +17,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from bookings import hooks
 from bookings.demo import generate_bookings
-from bookings.models import Booking, BookingEvent, Service
+from bookings.models import Booking, BookingEvent
 from bookings.services import (
     booking_assign,
     booking_finish_production,
@@ -31,15 +30,11 @@ from bookings.services import (
     proof_request_revision,
     proof_send,
 )
-from core.uploads import clean_image
 from reports import rollup, tasks
 from reports.metrics import ReportParams, build
 from reports.models import BookingFact, DirtyBooking, StageFact
-from tests.conftest import image_bytes
+from tests.booking_helpers import ALL_TICKED, proof_file, service
 from tests.factories import UserFactory
-
-ALL_TICKED = {"spelling": True, "ingredients": True, "net_content": True, "permits": True, "colours": True}
-
 
 def same(live, facts, path="report"):
     """Equal, floats within 1e-9 (the same SQL over the same values; only summation order may differ)."""
@@ -56,14 +51,6 @@ def same(live, facts, path="report"):
             same(a, b, f"{path}[{i}]")
     else:
         assert live == facts, (path, live, facts)
-
-
-def service(slug):
-    return Service.objects.get(slug=slug)
-
-
-def proof_file():
-    return clean_image(SimpleUploadedFile("p.png", image_bytes("PNG"), "image/png"))
 
 
 @pytest.fixture
