@@ -34,7 +34,9 @@ import hashlib
 import hmac
 import json
 import logging
+import os
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
@@ -110,6 +112,27 @@ class LogGateway:
         raise WebhookRejected("the log gateway has no webhook")
 
 
+class Session(requests.Session):
+    """A ``requests`` session that reads the environment (proxy variables, CA bundle) once per host
+    and process. With ``trust_env`` requests reads it on every call, which cost about as much CPU as
+    the rest of a call to a gateway on the same network."""
+
+    def __init__(self):
+        super().__init__()
+        self.trust_env = False
+        self.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+        self._proxies: dict[tuple[str, str], dict] = {}
+
+    def request(self, method, url, *args, **kwargs):
+        if kwargs.get("proxies") is None:
+            parts = urlsplit(url)
+            key = (parts.scheme, parts.netloc)
+            if key not in self._proxies:
+                self._proxies[key] = requests.utils.get_environ_proxies(url)  # honours NO_PROXY for this host
+            kwargs["proxies"] = self._proxies[key]
+        return super().request(method, url, *args, **kwargs)
+
+
 class HttpGatewayBase:
     """One HTTP POST per message with ``requests``; tells a sure failure from an unknown outcome."""
 
@@ -117,7 +140,7 @@ class HttpGatewayBase:
         self.url = url or settings.RK_WHATSAPP_URL
         self.token = token if token is not None else settings.RK_WHATSAPP_TOKEN
         self.timeout = timeout or settings.RK_WHATSAPP_TIMEOUT
-        self.session = requests.Session()
+        self.session = Session()
         # One session per worker process, shared by its delivery threads: keep enough connections.
         adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=32)
         self.session.mount("http://", adapter)

@@ -12,7 +12,8 @@ from notifications import services
 from notifications.models import Notification
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=5, ignore_result=True)
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=5, ignore_result=True,
+             retries_database_errors=True)  # rumah_kemasan/celery.py: no health-check query before each run
 def deliver_notification(self, notification_id: int, attempts: int | None = None) -> str:
     """One delivery attempt of one outbox row. ``attempts`` is the row's count when it was published:
     a copy that arrives after the row moved on (a duplicate, a late publish) does nothing."""

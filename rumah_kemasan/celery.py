@@ -10,7 +10,7 @@ import os
 from celery import Celery
 from celery.signals import setup_logging, task_prerun
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 from core.heartbeats import WorkerHeartbeat
 
@@ -33,6 +33,16 @@ def use_django_logging(**kwargs):
 def check_database_connection(task=None, **kwargs):
     """Workers keep their database connection between tasks (CELERY_DB_REUSE_MAX); after a database
     restart or a dropped connection it is dead. Mark it for a health check (CONN_HEALTH_CHECKS), so
-    the task's first query reconnects instead of failing."""
-    if task is not None and not getattr(task.request, "is_eager", False):
-        close_old_connections()
+    the task's first query reconnects instead of failing.
+
+    A task that retries a database error itself (``retries_database_errors = True``: notification
+    delivery, whose first statement is an atomic claim) skips the check's ``SELECT 1``, one of three
+    round trips per message: a dead connection fails its claim, which is retried on a new one.
+    Connections past CONN_MAX_AGE, or that saw an error, are still closed here.
+    """
+    if task is None or getattr(task.request, "is_eager", False):
+        return
+    close_old_connections()
+    if getattr(task, "retries_database_errors", False):
+        for connection in connections.all(initialized_only=True):
+            connection.health_check_done = True

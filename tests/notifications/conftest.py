@@ -4,6 +4,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.utils import timezone
 
 
 class FakeGateway:
@@ -90,3 +91,12 @@ def fake_gateway(settings):
     yield make
     for gateway in gateways:
         gateway.close()
+
+
+@pytest.fixture
+def whatsapp_owner(owner):
+    owner.email = "ina@example.org"
+    owner.notify_whatsapp = True
+    owner.whatsapp_consent_at = timezone.now()
+    owner.save()
+    return owner

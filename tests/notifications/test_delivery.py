@@ -18,15 +18,6 @@ from notifications.models import Channel, DeliveryStatus, Notification
 Status = Notification.Status
 
 
-@pytest.fixture
-def whatsapp_owner(owner):
-    owner.email = "ina@example.org"
-    owner.notify_whatsapp = True
-    owner.whatsapp_consent_at = timezone.now()
-    owner.save()
-    return owner
-
-
 def outbox_row(person, channel=Channel.WHATSAPP, **fields):
     """A committed-looking pending row (notify() inside the test's transaction publishes nothing)."""
     row = services.notify(recipient=person, kind="proof_reminder", context={"link": "x"}, channels_=[channel])[0]

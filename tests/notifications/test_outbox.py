@@ -13,15 +13,6 @@ from notifications.services import backoff
 from notifications.tasks import deliver_notification
 
 
-@pytest.fixture
-def whatsapp_owner(owner):
-    owner.email = "ina@example.org"
-    owner.notify_whatsapp = True
-    owner.whatsapp_consent_at = timezone.now()
-    owner.save()
-    return owner
-
-
 def submit(owner, product, service, **kwargs):
     return booking_submit(actor=owner, product=product, service=service, quantity=100, **kwargs)
 
