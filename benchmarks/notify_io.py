@@ -88,6 +88,11 @@ def run(base_env) -> str:
         f"20 WhatsApp messages/s per process; the pool keeps {THREADS['notify.whatsapp']} in flight. The fake gateway "
         "sets TCP_NODELAY, as real servers do: without it http.server's two writes per answer met Linux's 40 ms delayed "
         "ACK, and the gateway answered in 90 ms. Reproduce: `python benchmarks/run.py --only notify-io`.",
+        "",
+        "History: before these changes (commit ed46a76) the section measured end to end only, with the fakes in the "
+        "measuring process and the gateway answering in 90 ms, and delivery made four round trips per message (a "
+        "health check, the claim, a read of the row with the whole user, the result): 0.40× and 0.46× on an idle "
+        "machine (30 November 2026).",
     ])
 
 
