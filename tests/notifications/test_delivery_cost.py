@@ -96,7 +96,7 @@ def test_the_gateway_session_reads_proxies_once_per_host_and_honours_no_proxy(mo
     assert session.trust_env is False
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("retries_database_errors, checked", [(False, True), (True, False)])
 def test_the_health_check_query_is_skipped_only_for_tasks_that_retry_database_errors(retries_database_errors, checked):
     connection.ensure_connection()
