@@ -11,6 +11,7 @@ from accounts.selectors import office_users
 from bookings.models import Booking, Service
 from bookings.workflow import Status
 
+
 def start_of_day(day: datetime.date) -> datetime.datetime:
     """The first moment of ``day`` in the office's time zone (WIT)."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))

@@ -75,9 +75,9 @@ from __future__ import annotations
 import logging
 
 from django.db import connection, transaction
-from django.utils import timezone
 from django.db.models import Count, F, FloatField, Q
 from django.db.models.functions import Cast
+from django.utils import timezone
 
 from bookings.models import Booking, BookingEvent
 from bookings.workflow import Action, Status
